@@ -1,0 +1,90 @@
+# The loyalty warehouse. Two commands do all set-up on a fresh machine (Python 3.11 + pip):
+#   make demo   build the environment, generate demo exports, run the whole pipeline
+#   make test   lint, dbt build on the fixture inbox, pytest
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+BIN := $(VENV)/bin
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+# Everything the fixture build writes goes here (wiped each time).
+FIXTURE_OUT := $(CURDIR)/tmp-fixture
+
+.PHONY: help install parse demo run ingest summary dev lint format dbt-fixture pytest test lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	[ -x $(BIN)/python ] || $(UV) venv --quiet --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed  ## create .venv with the exact versions of requirements.lock
+
+target/manifest.json: $(VENV)/.installed dbt_project.yml profiles.yml $(shell find models macros seeds tests/dbt -type f 2>/dev/null)
+	dbt parse --quiet
+	touch $@
+
+parse: target/manifest.json  ## dbt parse (the manifest Dagster loads)
+
+demo: parse  ## generate the demo inbox and run the whole pipeline on it, then print a summary
+	mkdir -p $(DAGSTER_HOME)
+	python -m orchestration demo
+
+run: parse  ## run the Dagster job on LOYALTY_INBOX into LOYALTY_WAREHOUSE
+	mkdir -p $(DAGSTER_HOME)
+	python -m orchestration run
+	python -m orchestration summary
+
+ingest: install  ## only load new inbox files into the landing zone (then `dbt build` works)
+	python -m orchestration ingest
+
+summary: install  ## print the summary from the marts
+	python -m orchestration summary
+
+dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
+	mkdir -p $(DAGSTER_HOME)
+	dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+lint: parse  ## ruff and sqlfluff (dbt templater)
+	ruff check orchestration tests
+	ruff format --check orchestration tests
+	sqlfluff lint models tests/dbt
+
+format: install  ## apply ruff and sqlfluff fixes
+	ruff check --fix orchestration tests
+	ruff format orchestration tests
+	sqlfluff fix models tests/dbt
+
+dbt-fixture: parse  ## ingest the fixture inbox and `dbt build` it into a scratch warehouse
+	rm -rf $(FIXTURE_OUT)
+	LOYALTY_INBOX=tests/fixtures/inbox LOYALTY_LANDING=$(FIXTURE_OUT)/landing \
+	  LOYALTY_WAREHOUSE=$(FIXTURE_OUT)/loyalty.duckdb python -m orchestration ingest
+	LOYALTY_LANDING=$(FIXTURE_OUT)/landing LOYALTY_WAREHOUSE=$(FIXTURE_OUT)/loyalty.duckdb \
+	  dbt build --quiet --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
+
+pytest: parse  ## the pytest suite (loaders, dbt args, definitions, end to end)
+	pytest -q
+
+test: lint dbt-fixture pytest  ## everything CI runs
+
+lock: | $(UV)  ## re-pin requirements.lock after changing pyproject.toml
+	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml --extra dev \
+	  -o requirements.lock --custom-compile-command "make lock"
+
+clean:  ## remove build output and local data (keeps .venv)
+	rm -rf target logs tmp-fixture data .dagster_home
+	rm -f warehouse/*.duckdb warehouse/*.wal

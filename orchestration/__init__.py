@@ -1,0 +1,1 @@
+"""The loyalty warehouse's Dagster code location: ingest -> transform -> quality -> serve."""

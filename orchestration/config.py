@@ -1,0 +1,46 @@
+"""Configuration, read in one place from environment variables with defaults.
+
+Every path is made absolute against the project root, so dbt, Dagster, GX and
+the tests all point at the same files whatever their working directory is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(var: str, default: str) -> Path:
+    value = os.environ.get(var) or default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    landing: Path
+    warehouse: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            inbox=_path("LOYALTY_INBOX", "data/inbox"),
+            landing=_path("LOYALTY_LANDING", "data/landing"),
+            warehouse=_path("LOYALTY_WAREHOUSE", "warehouse/loyalty.duckdb"),
+        )
+
+    def export(self) -> dict[str, str]:
+        """The env vars that hand these paths on to dbt (profiles.yml, sources)."""
+        return {
+            "LOYALTY_INBOX": str(self.inbox),
+            "LOYALTY_LANDING": str(self.landing),
+            "LOYALTY_WAREHOUSE": str(self.warehouse),
+        }
+
+    def apply_to_environ(self) -> None:
+        """Put the absolute paths into os.environ, so that dbt subprocesses get them too."""
+        os.environ.update(self.export())

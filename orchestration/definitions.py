@@ -1,0 +1,44 @@
+"""The Dagster code location: wires ingest -> transform -> quality; no logic here."""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    Definitions,
+    ScheduleDefinition,
+    define_asset_job,
+)
+
+from orchestration.config import Settings
+from orchestration.ingest.assets import ingest_assets
+from orchestration.ingest.sensors import inbox_sensor
+from orchestration.quality.checks import build_gx_checks
+from orchestration.transform.assets import dbt_resource, loyalty_dbt_assets
+
+# dbt, GX and the ingest must see the same absolute paths, whatever the working directory.
+Settings.from_env().apply_to_environ()
+
+loyalty_pipeline = define_asset_job(
+    name="loyalty_pipeline",
+    selection=AssetSelection.all(),
+    description="Ingest new exports, build and test the dbt project, validate with GX.",
+)
+
+daily_schedule = ScheduleDefinition(
+    name="loyalty_pipeline_daily",
+    job=loyalty_pipeline,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Amsterdam",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Daily run at 06:00 Amsterdam time, after the nightly CRM and survey exports.",
+)
+
+defs = Definitions(
+    assets=[*ingest_assets, loyalty_dbt_assets],
+    asset_checks=build_gx_checks(),
+    jobs=[loyalty_pipeline],
+    schedules=[daily_schedule],
+    sensors=[inbox_sensor],
+    resources={"dbt": dbt_resource()},
+)

@@ -1,0 +1,51 @@
+"""One Dagster asset per export entity: ["landing", <entity>]."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, AssetsDefinition, Failure, MaterializeResult, asset
+
+from orchestration.config import Settings
+from orchestration.ingest.contract import ENTITIES, Entity
+from orchestration.ingest.run import ingest_entity
+
+
+def build_ingest_asset(entity: Entity) -> AssetsDefinition:
+    @asset(
+        key=["landing", entity.name],
+        group_name="ingest",
+        kinds={"duckdb", "parquet"},
+        description=(
+            f"New `{entity.name}*.csv` exports from the inbox, typed, as Parquet in the landing "
+            "folder; rejected rows go to the quarantine and every file gets a ledger row."
+        ),
+    )
+    def _ingest(context: AssetExecutionContext) -> MaterializeResult:
+        settings = Settings.from_env()
+        report = ingest_entity(settings.inbox, settings.landing, entity)
+        for r in report.loaded:
+            context.log.info(
+                f"{r.file_name}: read {r.rows_read}, accepted {r.rows_accepted}, "
+                f"quarantined {r.rows_quarantined}"
+            )
+        if report.skipped:
+            context.log.info(f"already loaded, skipped: {', '.join(report.skipped)}")
+        metadata = {
+            **report.rows,
+            "files_loaded": len(report.loaded),
+            "files_skipped": len(report.skipped),
+            "orphans_removed": report.orphans_removed,
+            "inbox": str(settings.inbox),
+            "landing": str(settings.landing / entity.name),
+        }
+        if report.failed:
+            raise Failure(
+                description="Some export files could not be loaded (nothing of them was kept):\n"
+                + "\n".join(f"- {message}" for message in report.failed),
+                metadata=metadata,
+            )
+        return MaterializeResult(metadata=metadata)
+
+    return _ingest
+
+
+ingest_assets = [build_ingest_asset(e) for e in ENTITIES.values()]

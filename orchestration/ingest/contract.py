@@ -1,0 +1,151 @@
+"""The input contract: which exports we accept and what each column must hold.
+
+One place states it; the loader, the demo generator, the docs (docs/exports.md)
+and the tests all read it from here. A file's entity is the prefix of its name
+(``survey_responses_2025-01.csv`` -> ``survey_responses``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHANNELS = ("phone", "email", "chat", "store", "web", "app")
+TOUCHPOINTS = (
+    "orientation",
+    "purchase",
+    "delivery",
+    "onboarding",
+    "support",
+    "billing",
+    "complaint",
+    "renewal",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export.
+
+    kind: text | integer | decimal | timestamp.
+    required: an empty value rejects the row.
+    allowed: the only accepted (lower-case) values, for codes such as channel.
+    min_value / max_value: inclusive range for integer scores.
+    """
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+
+    @property
+    def duckdb_type(self) -> str:
+        return {
+            "text": "varchar",
+            "integer": "integer",
+            "decimal": "decimal(18, 2)",
+            "timestamp": "timestamp",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An export entity: the landing table its files are loaded into."""
+
+    name: str
+    key: str
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        Entity(
+            "customers",
+            key="customer_id",
+            columns=(
+                Column("customer_id", required=True),
+                Column("email"),
+                Column("full_name"),
+                Column("country"),
+                Column("segment", allowed=("b2c", "b2b")),
+                Column("acquisition_channel"),
+                Column("created_at", "timestamp", required=True),
+            ),
+        ),
+        Entity(
+            "orders",
+            key="order_id",
+            columns=(
+                Column("order_id", required=True),
+                Column("customer_id", required=True),
+                Column("ordered_at", "timestamp", required=True),
+                Column("amount", "decimal", required=True),
+                Column("discount_amount", "decimal"),
+                Column("currency"),
+                Column("status"),
+            ),
+        ),
+        Entity(
+            "subscriptions",
+            key="subscription_id",
+            columns=(
+                Column("subscription_id", required=True),
+                Column("customer_id", required=True),
+                Column("plan"),
+                Column("started_at", "timestamp", required=True),
+                Column("ended_at", "timestamp"),
+                Column("monthly_amount", "decimal"),
+            ),
+        ),
+        Entity(
+            "interactions",
+            key="interaction_id",
+            columns=(
+                Column("interaction_id", required=True),
+                Column("customer_id"),
+                Column("channel", required=True, allowed=CHANNELS),
+                Column("touchpoint", required=True, allowed=TOUCHPOINTS),
+                Column("started_at", "timestamp", required=True),
+                Column("promised_by", "timestamp"),
+                Column("responded_at", "timestamp"),
+                Column("resolved_at", "timestamp"),
+            ),
+        ),
+        Entity(
+            "survey_responses",
+            key="response_id",
+            columns=(
+                Column("response_id", required=True),
+                Column("customer_id"),
+                Column("survey_type", required=True, allowed=("relational", "transactional")),
+                Column("interaction_id"),
+                Column("touchpoint", allowed=TOUCHPOINTS),
+                Column("channel", allowed=CHANNELS),
+                Column("submitted_at", "timestamp", required=True),
+                Column("nps_score", "integer", min_value=0, max_value=10),
+                Column("ces_score", "integer", min_value=1, max_value=7),
+                Column("csat_score", "integer", min_value=1, max_value=5),
+                Column("emotion"),
+                Column("comment"),
+                Column("language"),
+            ),
+        ),
+    )
+}
+
+
+def entity_of(file_name: str) -> Entity | None:
+    """The entity a file belongs to, by the longest matching name prefix."""
+    stem = file_name.lower()
+    matches = [name for name in ENTITIES if stem.startswith(name)]
+    return ENTITIES[max(matches, key=len)] if matches else None

@@ -1,0 +1,238 @@
+"""Load one export file: parse with DuckDB, type every column, split accepted from rejected.
+
+The whole file is handled in SQL (no row-by-row Python). Every data record ends up
+either in the entity's landing Parquet or in the quarantine with the reason, so
+rows read = rows accepted + rows quarantined holds for every file:
+
+- records the CSV parser cannot split into the header's columns (too many or too
+  few fields, an unterminated quote) are caught by DuckDB's reject store;
+- records whose values do not fit the contract (an empty required id, a score that
+  is not a whole number or outside its range, an unknown channel code, a timestamp
+  that is not ISO-8601) are caught by the checks built from the contract below.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.contract import Column, Entity
+from orchestration.ingest.landing import Landing, copy_atomic, sql_str
+
+
+class IngestError(Exception):
+    """A file that cannot be loaded at all; the message names the file and what was expected."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    file_name: str
+    entity: str
+    file_id: str
+    load_seq: int
+    rows_read: int
+    rows_accepted: int
+    rows_quarantined: int
+    missing_columns: tuple[str, ...] = ()
+    extra_columns: tuple[str, ...] = ()
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes: the identity of a delivery."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_header(path: Path, entity: Entity) -> list[str]:
+    """The header row's column names; a clear error if there is none."""
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if not head.strip():
+        raise IngestError(
+            f"{path.name}: the file is empty; expected a CSV header row with "
+            f"{', '.join(entity.column_names)}"
+        )
+    if b"\x00" in head:
+        raise IngestError(f"{path.name}: the file contains NUL bytes; expected UTF-8 CSV text")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if len(head) < 64 * 1024 or exc.start < len(head) - 4:
+            raise IngestError(
+                f"{path.name}: not UTF-8 text (byte {exc.start}); save the export as UTF-8 CSV"
+            ) from exc
+        text = head[: exc.start].decode("utf-8-sig")
+    first_line = next(csv.reader(io.StringIO(text)), [])
+    header = [name.strip().lower() for name in first_line]
+    if len(set(header)) != len(header):
+        raise IngestError(f"{path.name}: the header repeats a column name: {first_line}")
+    missing = [c for c in entity.required_columns if c not in header]
+    if missing:
+        raise IngestError(
+            f"{path.name}: missing required column(s) {', '.join(missing)}; the header is "
+            f"{', '.join(header) or '(empty)'}; expected {', '.join(entity.column_names)}"
+        )
+    return header
+
+
+def _raw(column: Column, present: set[str]) -> str:
+    return f"nullif(trim(\"{column.name}\"), '')" if column.name in present else "null"
+
+
+def column_checks(column: Column, present: set[str]) -> tuple[str, str]:
+    """(typed value, error message or null) as SQL expressions for one contract column."""
+    raw, name = _raw(column, present), column.name
+    shown = f"'''' || {raw} || ''''"  # the raw value in quotes, for the message
+    if column.kind == "integer":
+        whole = f"regexp_full_match({raw}, '[+-]?[0-9]{{1,9}}')"
+        typed = f"case when {whole} then cast({raw} as integer) end"
+        low, high = column.min_value, column.max_value
+        error = (
+            f"case when {raw} is not null and {typed} is null"
+            f" then '{name}: ' || {shown} || ' is not a whole number'"
+            f" when {typed} not between {low} and {high}"
+            f" then '{name}: ' || {raw} || ' is outside {low}-{high}' end"
+        )
+    elif column.kind in ("decimal", "timestamp"):
+        if column.kind == "decimal":
+            typed, expected = f"try_cast({raw} as decimal(18, 2))", "a number"
+        else:
+            typed = f"timezone('UTC', try_cast({raw} as timestamptz))"
+            expected = "an ISO-8601 timestamp"
+        error = (
+            f"case when {raw} is not null and {typed} is null"
+            f" then '{name}: ' || {shown} || ' is not {expected}' end"
+        )
+    elif column.allowed:
+        typed = f"lower({raw})"
+        codes = ", ".join(f"'{v}'" for v in column.allowed)
+        error = (
+            f"case when {typed} not in ({codes})"
+            f" then '{name}: ' || {shown} || ' is not one of {'|'.join(column.allowed)}' end"
+        )
+    else:
+        typed, error = raw, "null"
+    if column.required:
+        error = f"coalesce(case when {raw} is null then '{name}: required but empty' end, {error})"
+    return typed, error
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, landing: Landing, load_seq: int
+) -> LoadResult:
+    """Load one file into the landing zone; returns its ledger counts."""
+    file_id = file_digest(path)
+    header = read_header(path, entity)
+    present = set(header)
+    extra = [c for c in header if c not in entity.column_names]
+    missing = tuple(c for c in entity.column_names if c not in present)
+    columns = "{" + ", ".join(f"{sql_str(c)}: 'varchar'" for c in header) + "}"
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    con.execute(
+        f"""create or replace temp table parsed as
+        select row_number() over () as _record, *
+        from read_csv({sql_str(path)}, header = true, auto_detect = false, columns = {columns},
+                      delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
+                      strict_mode = true, store_rejects = true)"""
+    )
+    checks = {c.name: column_checks(c, present) for c in entity.columns}
+    typed_cols = ",\n".join(f"{t} as {name}" for name, (t, _) in checks.items())
+    problems = ", ".join(
+        f"case when ({e}) is not null then {{'col': '{n}', 'reason': ({e})}} end"
+        for n, (_, e) in checks.items()
+    )
+    extra_json = (
+        "json_object(" + ", ".join(f'{sql_str(c)}, "{c}"' for c in extra) + ")"
+        if extra
+        else "cast(null as varchar)"
+    )
+    raw_json = "json_object(" + ", ".join(f'{sql_str(c)}, "{c}"' for c in header) + ")"
+    con.execute(
+        f"""create or replace temp table typed as
+        select {typed_cols},
+            {sql_str(file_id)} as _file_id, {sql_str(path.name)} as _file_name,
+            cast({load_seq} as bigint) as _load_seq, _record,
+            cast(timezone('UTC', now()) as timestamp) as _loaded_at,
+            {extra_json} as _extra,
+            list_filter([{problems}], lambda p: p is not null) as _problems,
+            case when len(_problems) > 0 then {raw_json} end as _raw_record
+        from parsed"""
+    )
+    landing_cols = ", ".join([*entity.column_names, *_lineage()])
+    copy_atomic(
+        con,
+        f"select {landing_cols} from typed where len(_problems) = 0 order by _record",
+        landing.data_path(entity, file_id),
+    )
+    malformed = (
+        "select distinct on (line) line, column_name, csv_line, error_message"
+        " from reject_errors order by line"
+    )
+    copy_atomic(
+        con,
+        f"""with malformed as ({malformed}),
+        shifted as (
+            select line - row_number() over (order by line) - 1 as records_before from malformed
+        )
+        select {sql_str(file_id)} as file_id, {sql_str(path.name)} as file_name,
+            {sql_str(entity.name)} as entity,
+            _record + 1 + (select count(*) from shifted where records_before < _record) as line,
+            _problems[1].col as column_name, _raw_record ->> _problems[1].col as value,
+            array_to_string(list_transform(_problems, lambda p: p.reason), '; ') as reason,
+            cast(_raw_record as varchar) as raw_record
+        from typed where len(_problems) > 0
+        union all
+        select {sql_str(file_id)}, {sql_str(path.name)}, {sql_str(entity.name)}, line,
+            column_name, null, 'malformed CSV record: ' || error_message, csv_line
+        from malformed
+        order by line""",
+        landing.quarantine_path(entity, file_id),
+    )
+    accepted, rejected = con.execute(
+        "select count(*) filter (len(_problems) = 0), count(*) filter (len(_problems) > 0)"
+        " from typed"
+    ).fetchone()
+    (malformed_count,) = con.execute("select count(distinct line) from reject_errors").fetchone()
+    result = LoadResult(
+        file_name=path.name,
+        entity=entity.name,
+        file_id=file_id,
+        load_seq=load_seq,
+        rows_read=accepted + rejected + malformed_count,
+        rows_accepted=accepted,
+        rows_quarantined=rejected + malformed_count,
+        missing_columns=missing,
+        extra_columns=tuple(extra),
+    )
+    _write_ledger(con, landing, entity, result, path.stat().st_size)
+    con.execute("drop table typed; drop table parsed")
+    return result
+
+
+def _lineage() -> list[str]:
+    return ["_file_id", "_file_name", "_load_seq", "_record", "_loaded_at", "_extra"]
+
+
+def _write_ledger(
+    con: duckdb.DuckDBPyConnection, landing: Landing, entity: Entity, r: LoadResult, size: int
+) -> None:
+    """The ledger row, written last: it marks the load as complete."""
+    values = (
+        f"select {sql_str(r.file_id)} as file_id, {sql_str(r.file_name)} as file_name, "
+        f"{sql_str(r.entity)} as entity, cast({r.load_seq} as bigint) as load_seq, "
+        "cast(timezone('UTC', now()) as timestamp) as loaded_at, "
+        f"cast({size} as bigint) as size_bytes, cast({r.rows_read} as bigint) as rows_read, "
+        f"cast({r.rows_accepted} as bigint) as rows_accepted, "
+        f"cast({r.rows_quarantined} as bigint) as rows_quarantined, "
+        f"{sql_str(','.join(r.missing_columns))} as missing_columns, "
+        f"{sql_str(','.join(r.extra_columns))} as extra_columns"
+    )
+    copy_atomic(con, values, landing.ledger_path(entity, r.file_id))

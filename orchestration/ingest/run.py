@@ -1,0 +1,92 @@
+"""Ingest every new inbox file of an entity, in name order, each exactly once.
+
+Used by the Dagster ingest assets and by ``python -m orchestration ingest``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.contract import ENTITIES, Entity, entity_of
+from orchestration.ingest.landing import Landing
+from orchestration.ingest.loader import IngestError, LoadResult, file_digest, load_file
+
+INBOX_SUFFIXES = {".csv"}
+
+
+@dataclass
+class IngestReport:
+    entity: str
+    loaded: list[LoadResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already in the ledger
+    failed: list[str] = field(default_factory=list)  # IngestError messages
+    orphans_removed: int = 0
+
+    @property
+    def rows(self) -> dict[str, int]:
+        return {
+            "rows_read": sum(r.rows_read for r in self.loaded),
+            "rows_accepted": sum(r.rows_accepted for r in self.loaded),
+            "rows_quarantined": sum(r.rows_quarantined for r in self.loaded),
+        }
+
+
+@contextlib.contextmanager
+def ingest_connection(landing_root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB for parsing; it spills to the landing folder, never the warehouse."""
+    spill = landing_root / ".spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"temp_directory": str(spill), "memory_limit": "3GB"})
+    try:
+        con.execute("set TimeZone = 'UTC'")  # offset-less timestamps are UTC
+        yield con
+    finally:
+        con.close()
+
+
+def inbox_files(inbox: Path) -> dict[str, list[Path]]:
+    """Inbox files by entity name, each list in name order; unknown files under ''."""
+    found: dict[str, list[Path]] = {}
+    if not inbox.is_dir():
+        return found
+    for path in sorted(inbox.iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        entity = entity_of(path.name) if path.suffix.lower() in INBOX_SUFFIXES else None
+        found.setdefault(entity.name if entity else "", []).append(path)
+    return found
+
+
+def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestReport:
+    """Load the entity's inbox files that the ledger has not seen, in name order."""
+    report = IngestReport(entity.name)
+    landing = Landing(landing_root)
+    with ingest_connection(landing_root) as con:
+        landing.ensure_layout(con)
+        ledger = dict(landing.ledger(con, entity))
+        report.orphans_removed = len(landing.remove_orphans(entity, set(ledger)))
+        next_seq = max(ledger.values(), default=0) + 1
+        for path in inbox_files(inbox).get(entity.name, []):
+            if file_digest(path) in ledger:
+                report.skipped.append(path.name)
+                continue
+            try:
+                result = load_file(con, path, entity, landing, next_seq)
+            except (IngestError, duckdb.Error) as exc:
+                message = str(exc) if isinstance(exc, IngestError) else f"{path.name}: {exc}"
+                report.failed.append(message)
+                landing.remove_orphans(entity, set(ledger))  # nothing of it stays
+                continue
+            ledger[result.file_id] = next_seq
+            report.loaded.append(result)
+            next_seq += 1
+    return report
+
+
+def ingest_all(inbox: Path, landing_root: Path) -> list[IngestReport]:
+    return [ingest_entity(inbox, landing_root, e) for e in ENTITIES.values()]

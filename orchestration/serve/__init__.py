@@ -1,0 +1,1 @@
+"""Serve: read-only access to the marts (summary, BI connections)."""

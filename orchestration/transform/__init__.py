@@ -1,0 +1,1 @@
+"""Transform: the dbt project (models/, macros/, seeds/) as Dagster assets."""

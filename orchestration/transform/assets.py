@@ -2,9 +2,10 @@
 
 The manifest must exist before this module is imported: `dagster dev` parses the project
 itself (prepare_if_dev); `make` targets and the tests run `dbt parse` first.
+
+No `from __future__ import annotations` here: Dagster reads the Config annotation at runtime.
 """
 
-from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping

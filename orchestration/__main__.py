@@ -40,7 +40,7 @@ def _run(settings: Settings) -> int:
 
     os.environ.setdefault("DAGSTER_HOME", str(settings.warehouse.parent / ".dagster_home"))
     os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
-    job = defs.get_job_def("loyalty_pipeline")
+    job = defs.resolve_job_def("loyalty_pipeline")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
     if not result.success:

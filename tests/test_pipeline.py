@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import FIXTURE_INBOX
 from dagster import DagsterInstance
 
 pytestmark = pytest.mark.e2e
@@ -25,12 +28,28 @@ def adjusted_wald(promoters: int, detractors: int, n: int, z: float = 1.96) -> t
 def run_job() -> object:
     from orchestration.definitions import defs
 
-    job = defs.get_job_def("loyalty_pipeline")
+    job = defs.resolve_job_def("loyalty_pipeline")
     with DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def loyalty_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """One pipeline run for the module (a run costs ~30 s, mostly dbt's start-up)."""
+    root = tmp_path_factory.mktemp("pipeline")
+    paths = {
+        "inbox": root / "inbox",
+        "landing": root / "landing",
+        "warehouse": root / "warehouse" / "loyalty.duckdb",
+    }
+    shutil.copytree(FIXTURE_INBOX, paths["inbox"])
+    with pytest.MonkeyPatch.context() as mp:
+        for name, path in paths.items():
+            mp.setenv(f"LOYALTY_{name.upper()}", str(path))
+        yield paths
+
+
+@pytest.fixture(scope="module")
 def pipeline_result(loyalty_env: dict[str, Path]) -> object:
     return run_job()
 

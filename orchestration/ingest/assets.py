@@ -1,6 +1,8 @@
-"""One Dagster asset per export entity: ["landing", <entity>]."""
+"""One Dagster asset per export entity: ["landing", <entity>].
 
-from __future__ import annotations
+No `from __future__ import annotations`: Dagster checks the context annotation at runtime.
+"""
+
 
 from dagster import AssetExecutionContext, AssetsDefinition, Failure, MaterializeResult, asset
 

@@ -106,8 +106,11 @@ def test_same_file_is_never_loaded_twice(inbox: Path, tmp_path: Path) -> None:
 def test_later_files_get_higher_load_sequence(inbox: Path, tmp_path: Path) -> None:
     landing = tmp_path / "landing"
     ingest_all(inbox, landing)
-    write(inbox, "survey_responses_2025-04.csv", HEADER + "R010,C002,relational,,,,"
-          "2025-02-07T10:00:00,3,2,1,boosheid,,nl\n")
+    write(
+        inbox,
+        "survey_responses_2025-04.csv",
+        HEADER + "R010,C002,relational,,,,2025-02-07T10:00:00,3,2,1,boosheid,,nl\n",
+    )
     report = ingest_entity(inbox, landing, SURVEY)
     assert [r.load_seq for r in report.loaded] == [5]
     seqs = rows(
@@ -138,7 +141,9 @@ def test_bad_values_are_quarantined_with_a_reason(
     write(inbox, "survey_responses_bad.csv", HEADER + line + "\n")
     report = ingest_entity(inbox, tmp_path / "landing", SURVEY)
     assert report.rows == {"rows_read": 1, "rows_accepted": 0, "rows_quarantined": 1}
-    stored = rows(f"select reason, line from read_parquet('{tmp_path}/landing/_quarantine/*.parquet')")
+    stored = rows(
+        f"select reason, line from read_parquet('{tmp_path}/landing/_quarantine/*.parquet')"
+    )
     assert stored == [(reason, 2)]
 
 
@@ -160,7 +165,7 @@ def test_skipped_scores_are_accepted_as_null(inbox: Path, tmp_path: Path) -> Non
         (b"", "the file is empty"),
         (b"response_id,customer_id\nR1,C1\n", "missing required column(s) survey_type, submitted_at"),
         (b"\x00\x01\x02binary", "NUL bytes"),
-        ("response_id;survey_type\n".encode(), "missing required column(s) response_id, survey_type"),
+        (b"response_id;survey_type\n", "missing required column(s) response_id, survey_type"),
         ("response_id,survey_type,submitted_at\nR1,relational,2025-01-01,caf\xe9\n".encode("latin-1"),
          "not UTF-8"),
     ],

@@ -38,11 +38,7 @@ def test_asset_keys_follow_the_warehouse_schema_and_sources_link_to_ingest() -> 
     assert AssetKey(["marts", "fct_survey_responses"]) in keys
     assert AssetKey(["marts", "dim_customers"]) in keys
     assert AssetKey(["staging", "stg_survey__responses"]) in keys
-    upstream = {
-        dep
-        for deps in loyalty_dbt_assets.asset_deps.values()
-        for dep in deps
-    }
+    upstream = {dep for deps in loyalty_dbt_assets.asset_deps.values() for dep in deps}
     for entity in ("customers", "orders", "subscriptions", "interactions", "survey_responses"):
         assert AssetKey(["landing", entity]) in upstream
 

@@ -3,7 +3,6 @@
 No `from __future__ import annotations`: Dagster checks the context annotation at runtime.
 """
 
-
 from dagster import AssetExecutionContext, AssetsDefinition, Failure, MaterializeResult, asset
 
 from orchestration.config import Settings

@@ -6,7 +6,6 @@ itself (prepare_if_dev); `make` targets and the tests run `dbt parse` first.
 No `from __future__ import annotations` here: Dagster reads the Config annotation at runtime.
 """
 
-
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path

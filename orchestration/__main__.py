@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
+from pathlib import Path
 
 from orchestration.config import Settings
 
@@ -42,7 +44,11 @@ def _run(settings: Settings) -> int:
     os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
     job = defs.resolve_job_def("loyalty_pipeline")
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     if not result.success:
         for event in result.all_events:
             if event.is_failure and event.step_key:
@@ -61,10 +67,28 @@ def _summary(settings: Settings) -> int:
     return 0
 
 
-def _demo(settings: Settings, customers: int, seed: int) -> int:
+def _reset_for_demo(settings: Settings, force: bool) -> None:
+    """The demo starts from nothing: its inbox, the landing zone and the warehouse."""
+    from orchestration.ingest.run import inbox_files
+
+    exports = [p for entity, paths in inbox_files(settings.inbox).items() if entity for p in paths]
+    if exports and not force:
+        raise SystemExit(
+            f"{settings.inbox} holds {len(exports)} export files and LOYALTY_INBOX points at it; "
+            "the demo would replace them. Unset LOYALTY_INBOX or pass --force."
+        )
+    for path in exports:
+        path.unlink()
+    shutil.rmtree(settings.landing, ignore_errors=True)
+    for suffix in ("", ".wal"):
+        Path(f"{settings.warehouse}{suffix}").unlink(missing_ok=True)
+
+
+def _demo(settings: Settings, customers: int, seed: int, force: bool) -> int:
     from orchestration.demo.generator import generate
 
     started = time.perf_counter()
+    _reset_for_demo(settings, force)
     written = generate(settings.inbox, customers=customers, seed=seed)
     print(f"demo inbox: {len(written)} files in {settings.inbox}")
     code = _run(settings)
@@ -87,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo")
     demo.add_argument("--customers", type=int, default=5000)
     demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--force", action="store_true", help="replace exports in LOYALTY_INBOX")
     args = parser.parse_args(argv)
+    user_set_inbox = "LOYALTY_INBOX" in os.environ
     settings = Settings.from_env()
     settings.apply_to_environ()
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     if args.command == "demo":
-        return _demo(settings, args.customers, args.seed)
+        return _demo(settings, args.customers, args.seed, args.force or not user_set_inbox)
     return {"ingest": _ingest, "run": _run, "summary": _summary}[args.command](settings)
 
 

@@ -42,3 +42,23 @@ def loyalty_env(tmp_path: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
     return paths
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture inbox, ingested and built with dbt (no Dagster), shared read-only."""
+    from warehouse_builder import build_warehouse
+
+    return build_warehouse(FIXTURE_INBOX, tmp_path_factory.mktemp("fixture_warehouse"))
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo exports (2,000 customers, seed 7) built with dbt: for the planted-effect tests."""
+    from warehouse_builder import build_warehouse
+
+    from orchestration.demo.generator import generate
+
+    root = tmp_path_factory.mktemp("demo_warehouse")
+    generate(root / "inbox", customers=2000, seed=7)
+    return build_warehouse(root / "inbox", root)

@@ -42,8 +42,12 @@ TRANSACTIONAL_RESPONSE = np.array([0.60, 0.50, 0.12, 0.45])  # answer chance per
 RELATIONAL_RESPONSE = np.array([0.50, 0.42, 0.06, 0.33])  # answer chance per monthly pulse
 SUBSCRIBERS = np.array([0.74, 0.80, 0.44, 0.58])  # share of customers with a subscription
 ACQUISITION = ("search", "social", "referral", "store", "partner")
-ACQUISITION_MIX = np.array([[0.20, 0.15, 0.45, 0.15, 0.05], [0.30, 0.10, 0.20, 0.30, 0.10],
-                            [0.40, 0.30, 0.05, 0.05, 0.20], [0.35, 0.25, 0.10, 0.15, 0.15]])  # fmt: skip
+ACQUISITION_MIX = np.array([
+    [0.20, 0.15, 0.45, 0.15, 0.05],
+    [0.30, 0.10, 0.20, 0.30, 0.10],
+    [0.40, 0.30, 0.05, 0.05, 0.20],
+    [0.35, 0.25, 0.10, 0.15, 0.15],
+])  # fmt: skip
 
 # --- contact moments --------------------------------------------------------------------
 # touchpoint mix per persona, in contract order: orientation purchase delivery onboarding
@@ -130,7 +134,9 @@ def transactional_nps(rng, base, valence, ces, broken) -> np.ndarray:
 
 
 def relational_ces(rng, persona, end) -> np.ndarray:
-    return clip_round(CES_BASE + CES_PERSONA[persona] + 0.3 * end + rng.normal(0, 1, len(end)), 1, 7)
+    return clip_round(
+        CES_BASE + CES_PERSONA[persona] + 0.3 * end + rng.normal(0, 1, len(end)), 1, 7
+    )
 
 
 def relational_nps(rng, base, peak, end, mean, ces) -> np.ndarray:

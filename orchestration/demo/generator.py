@@ -7,13 +7,13 @@ fixed (2024-11-01 .. 2026-10-31), so the same seed always gives byte-identical f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from orchestration.demo import answers, vocab
 from orchestration.demo import effects as fx
-from orchestration.demo import vocab
 from orchestration.demo.writer import write_exports
 
 WINDOW_START = np.datetime64("2024-11-01T00:00:00", "s").astype(np.int64)
@@ -26,7 +26,6 @@ HOUR, DAY = 3600, 86400
 YEAR, MONTH = 365.25 * DAY, 30.44 * DAY
 NAT = np.iinfo(np.int64).min  # null timestamp (NaT once viewed as datetime64)
 STREAMS = ("customers", "orders", "interactions", "responses", "subscriptions", "quirks")
-ANONYMOUS, UNKNOWN, CORRECTED, BAD, SKIPPED = 0.03, 0.01, 0.005, 0.0005, 0.07
 
 
 @dataclass
@@ -39,7 +38,6 @@ class Demo:
     interactions: dict[str, np.ndarray]
     responses: dict[str, np.ndarray]
     corrected: np.ndarray  # row numbers in responses re-delivered with the true nps
-    persona: np.ndarray = field(repr=False)
 
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
@@ -47,14 +45,15 @@ def _streams(seed: int) -> dict[str, np.random.Generator]:
     return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children, strict=True)}
 
 
-def _pick(u: np.ndarray, probs, group: np.ndarray | None = None) -> np.ndarray:
-    """Draw a category per row from uniforms u; probs is one row or one row per group."""
+def _pick(rng, n: int, probs, group: np.ndarray | None = None) -> np.ndarray:
+    """Draw n categories from probs (one row, or one row per group) via a 16-bit lookup."""
     cum = np.cumsum(np.atleast_2d(probs), axis=1)
     cum /= cum[:, -1:]
-    k = cum.shape[1]
-    g = 0 if group is None else group  # row g of the table shifted into [g, g + 1]
-    code = np.searchsorted((cum + np.arange(len(cum))[:, None]).ravel(), u + g, side="right")
-    return np.minimum(code - g * k, k - 1).astype(np.int8)
+    grid = (np.arange(1 << 16) + 0.5) / (1 << 16)
+    lut = np.stack([np.searchsorted(row, grid, side="right") for row in cum])
+    lut = np.minimum(lut, cum.shape[1] - 1).astype(np.int8).ravel()
+    idx = rng.integers(0, 1 << 16, n, dtype=np.int32)
+    return lut[idx if group is None else idx + (group.astype(np.int32) << 16)]
 
 
 def _spread(rng, per_year: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -74,7 +73,7 @@ def _time_order(offset: np.ndarray) -> np.ndarray:
 
 
 def _customers(rng, n: int) -> dict[str, np.ndarray]:
-    persona = _pick(rng.random(n), fx.PERSONA_SHARE)  # drawn first: it drives everything
+    persona = _pick(rng, n, fx.PERSONA_SHARE)  # drawn first: it drives everything
     u = rng.random(n)
     before, campaign = u < 0.55, u >= 0.96  # 55% older customers, 4% October campaign
     growth = np.sqrt(1 + 3 * rng.random(n)) - 1  # density rising linearly over the window
@@ -87,7 +86,7 @@ def _customers(rng, n: int) -> dict[str, np.ndarray]:
             WINDOW_START + growth * (WINDOW_END - WINDOW_START),
         ),
     ).astype(np.int64)
-    country = _pick(rng.random(n), fx.COUNTRY_MIX)
+    country = _pick(rng, n, fx.COUNTRY_MIX)
     lang = (rng.random(n) >= fx.DUTCH_SPEAKING[country]).astype(np.int8)  # 0 nl, 1 en
     _, first_at, first_n = vocab.flat(vocab.FIRST_NAMES)
     _, last_at, last_n = vocab.flat(vocab.LAST_NAMES)
@@ -98,12 +97,12 @@ def _customers(rng, n: int) -> dict[str, np.ndarray]:
         "created": created // 60 * 60,
         "country": country,
         "segment": (rng.random(n) < fx.B2B_SHARE).astype(np.int8),
-        "acquisition": _pick(rng.random(n), fx.ACQUISITION_MIX, persona),
+        "acquisition": _pick(rng, n, fx.ACQUISITION_MIX, persona),
         "lang": lang,
         "first": (first_at[lang] + rng.random(n) * first_n[lang]).astype(np.int16),
         "last": (last_at[lang] + rng.random(n) * last_n[lang]).astype(np.int16),
         "email_no": cid // 1000 * 1000 + cid * 7919 % 1000,  # unique, looks random
-        "domain": _pick(rng.random(n), [[0.25, 0.15, 0.60], [0.60, 0.40, 0.0]], lang),
+        "domain": _pick(rng, n, [[0.25, 0.15, 0.60], [0.60, 0.40, 0.0]], lang),
         "has_email": rng.random(n) >= 0.02,
         "base": fx.NPS_BASE[persona] + rng.normal(0.0, fx.NPS_BASE_SD, n),
     }
@@ -115,7 +114,8 @@ def _orders(rng, persona: np.ndarray, start: np.ndarray) -> dict[str, np.ndarray
     key = np.sort(t << bits | cust)
     cust, t = key & ((1 << bits) - 1), (key >> bits) + WINDOW_START
     p, m = persona[cust], len(cust)
-    amount = np.clip(np.round(fx.ORDER_MEDIAN_EUR[p] * np.exp(rng.normal(0, 0.6, m)), 2), 20, 400)
+    spend = 20 + (fx.ORDER_MEDIAN_EUR[p] - 20) * np.exp(rng.normal(0, 0.7, m))
+    amount = np.minimum(np.round(spend, 2), 400.0)  # 20 .. 400 EUR
     lo, hi = fx.DISCOUNT_RATE[p, 0], fx.DISCOUNT_RATE[p, 1]
     rate = np.where(rng.random(m) < fx.DISCOUNTED_ORDERS[p], lo + (hi - lo) * rng.random(m), 0)
     return {
@@ -124,7 +124,7 @@ def _orders(rng, persona: np.ndarray, start: np.ndarray) -> dict[str, np.ndarray
         "ordered": t,
         "amount": amount,
         "discount": np.round(amount * rate, 2),
-        "status": _pick(rng.random(m), fx.ORDER_STATUS_MIX, p),
+        "status": _pick(rng, m, fx.ORDER_STATUS_MIX, p),
     }
 
 
@@ -134,11 +134,11 @@ def _interactions(rng, c: dict[str, np.ndarray], start: np.ndarray) -> dict[str,
     key = np.sort(cust << 26 | t)  # customer-major; 2 years of seconds fit in 26 bits
     cust, t = key >> 26, (key & ((1 << 26) - 1)) + WINDOW_START
     m, p = len(cust), c["persona"][cust]
-    tp = _pick(rng.random(m), fx.TOUCHPOINT_MIX, p)
-    ch = _pick(rng.random(m), fx.CHANNEL_MIX, tp)
+    tp = _pick(rng, m, fx.TOUCHPOINT_MIX, p)
+    ch = _pick(rng, m, fx.CHANNEL_MIX, tp)
     promise = rng.random(m) < fx.PROMISE_SHARE
     broken = promise & (rng.random(m) < fx.BROKEN_SHARE)
-    horizon = fx.PROMISE_HOURS[_pick(rng.random(m), [0.40, 0.35, 0.25])] * HOUR
+    horizon = fx.PROMISE_HOURS[_pick(rng, m, [0.40, 0.35, 0.25])] * HOUR
     promised = np.where(promise, t + horizon, NAT)
     quick = np.maximum(300, rng.lognormal(np.log(5 * HOUR), 1.0, m))
     kept_at = (0.1 + 0.8 * rng.random(m)) * horizon
@@ -175,13 +175,13 @@ def _responses(rng, c, inter, start) -> dict[str, np.ndarray]:
     tx_nps = fx.transactional_nps(
         rng, base[ic[tx]], inter["valence"][tx], inter["ces"][tx], inter["broken"][tx]
     )
-    rel_cust, rel_at = [], []
-    for m0, m1 in zip(MONTH_STARTS[:-1], MONTH_STARTS[1:], strict=True):
-        at = m0 + (rng.random(len(base)) * (m1 - m0)).astype(np.int64) // 60 * 60
-        yes = np.flatnonzero((rng.random(len(base)) < fx.RELATIONAL_RESPONSE[persona]) & (at > start))
-        rel_cust.append(yes)
-        rel_at.append(at[yes])
-    rc, rt = np.concatenate(rel_cust), np.concatenate(rel_at)
+    # monthly pulse: customer x month answer draws, flattened customer-major
+    months = len(MONTH_STARTS) - 1
+    draw = rng.random((len(base), months), dtype=np.float32)
+    cell = np.flatnonzero(draw < fx.RELATIONAL_RESPONSE[persona].astype(np.float32)[:, None])
+    rc, m0, m1 = cell // months, MONTH_STARTS[cell % months], MONTH_STARTS[cell % months + 1]
+    rt = m0 + (rng.random(len(cell)) * (m1 - m0)).astype(np.int64) // 60 * 60
+    rc, rt = rc[rt > start[rc]], rt[rt > start[rc]]
     peak, end, mean = fx.peak_end_mean(
         inter["key"], inter["valence"], rc << 26 | (rt - WINDOW_START), fx.LOOKBACK_DAYS * DAY
     )
@@ -204,62 +204,18 @@ def _responses(rng, c, inter, start) -> dict[str, np.ndarray]:
     return {k: v[order] for k, v in r.items()}
 
 
-def _score(rng, r: dict[str, np.ndarray], lang_of: np.ndarray) -> None:
-    """Observed answers: scores, emotion label, comment, language, skipped questions."""
-    n = len(r["cust"])
-    lang = lang_of[r["cust"]]
-    r["lang"], r["nps"] = lang, fx.clip_round(r["latent"], 0, 10)
-    csat_tx = 3.3 + 0.45 * r["valence"] + 0.25 * (r["ces"] - 5.0)
-    csat_rel = 3.0 + 0.45 * (r["latent"] - 7.0)
-    csat = np.where(r["type"] == 1, csat_tx, csat_rel) + rng.normal(0, 0.6, n)
-    r["csat"] = fx.clip_round(csat, 1, 5)
-    _, table, counts = vocab.emotion_table()
-    v = r["valence"] + 3
-    r["emotion"] = table[lang, v, (rng.random(n) * counts[lang, v]).astype(np.int64)]
-    _, table, counts = vocab.comment_table()
-    g = fx.nps_group(r["nps"])
-    comment = table[lang, g, (rng.random(n) * counts[lang, g]).astype(np.int64)]
-    r["comment"] = np.where(rng.random(n) < 0.45, -1, comment)
-    r["emotion"][rng.random(n) < 0.05] = -1
-    for col in ("nps", "ces", "csat"):  # skipped questions (-1 = empty)
-        r[col][rng.random(n) < SKIPPED] = -1
-
-
-def _quirks(rng, r: dict[str, np.ndarray], n_customers: int) -> np.ndarray:
-    """Anonymous and unknown customers, mistyped scores re-delivered later, invalid rows."""
-    n = len(r["cust"])
-    r["cid"] = r["cust"].astype(np.int64) + 1
-    anonymous = rng.random(n) < ANONYMOUS
-    rel = np.flatnonzero((r["type"] == 0) & ~anonymous)
-    unknown = rel[rng.random(len(rel)) < UNKNOWN * n / max(len(rel), 1)]
-    ghosts = max(10, n_customers // 50)  # a pool of ids that are not in customers
-    r["cid"][unknown] = n_customers + 1 + rng.integers(0, ghosts, len(unknown))
-    r["cid"][anonymous] = 0
-    r["nps_out"], r["ces_out"] = r["nps"].copy(), r["ces"].copy()
-    answered = np.flatnonzero(r["nps"] >= 0)
-    picked = rng.choice(answered, round(CORRECTED * n) + max(3, round(BAD * n)), replace=False)
-    corrected, bad = np.sort(picked[: round(CORRECTED * n)]), picked[round(CORRECTED * n) :]
-    shift = rng.choice(np.array([-3, -2, 2, 3], dtype=np.int8), len(corrected))
-    wrong = r["nps"][corrected] + shift
-    r["nps_out"][corrected] = np.where((wrong < 0) | (wrong > 10), wrong - 2 * shift, wrong)
-    kind = np.arange(len(bad)) % 3  # nps 11, nps 'abc', ces 9
-    r["nps_out"][bad[kind == 0]], r["nps_out"][bad[kind == 1]] = 11, 12
-    r["ces_out"][bad[kind == 2]] = 8
-    return corrected
-
-
 def simulate(customers: int = 5000, seed: int = 42) -> Demo:
     rng = _streams(seed)
     c = _customers(rng["customers"], customers)
     start = np.maximum(c["created"], WINDOW_START)
     inter = _interactions(rng["interactions"], c, start)
     r = _responses(rng["responses"], c, inter, start)
-    _score(rng["responses"], r, c["lang"])
+    answers.score(rng["responses"], r, c["lang"])
     # the customer's NPS group (mean latent over their answers) sets the churn hazard
     counts = np.bincount(r["cust"], minlength=customers)
     mean = np.bincount(r["cust"], weights=r["latent"], minlength=customers)
     nps_mean = np.where(counts > 0, mean / np.maximum(counts, 1), c["base"])
-    corrected = _quirks(rng["quirks"], r, customers)
+    corrected = answers.quirks(rng["quirks"], r, customers)
     time_order = _time_order(inter["started"] - WINDOW_START)
     iid = np.empty(len(time_order), dtype=np.int64)
     iid[time_order] = np.arange(1, len(time_order) + 1)
@@ -274,7 +230,6 @@ def simulate(customers: int = 5000, seed: int = 42) -> Demo:
         interactions=inter,
         responses=r,
         corrected=corrected,
-        persona=c["persona"],
     )
 
 
@@ -285,7 +240,7 @@ def _subscriptions(rng, c: dict[str, np.ndarray], nps_mean: np.ndarray) -> dict[
     who = who[_time_order(started[who] - EARLIEST_CUSTOMER)]
     hazard = fx.CHURN_HAZARD[fx.nps_group(nps_mean[who])]
     ended = started[who] + (rng.exponential(1.0 / hazard) * MONTH).astype(np.int64) // 60 * 60
-    plan = _pick(rng.random(len(who)), fx.PLAN_MIX, c["segment"][who])
+    plan = _pick(rng, len(who), fx.PLAN_MIX, c["segment"][who])
     return {
         "sid": np.arange(1, len(who) + 1),
         "cid": who + 1,

@@ -36,7 +36,7 @@ WITH promises AS (
            coalesce(responded_at > promised_by, true) AS broken
     FROM interactions WHERE promised_by IS NOT NULL
 )
-SELECT avg(s.nps) FILTER (NOT p.broken) - avg(s.nps) FILTER (p.broken)
+SELECT avg(s.nps) FILTER (NOT p.broken), avg(s.nps) FILTER (p.broken)
 FROM promises p ASOF JOIN scored s
   ON p.customer_id = s.customer_id AND s.submitted_at > p.started_at
 """
@@ -55,8 +55,8 @@ GROUP BY r.response_id, r.customer_id, r.nps
 """
 
 CES = """
-SELECT corr(ces, nps),
-       avg((nps <= 6)::int) FILTER (ces <= 3) - avg((nps <= 6)::int) FILTER (ces >= 5)
+SELECT corr(ces, nps), avg((nps <= 6)::int) FILTER (ces <= 3),
+       avg((nps <= 6)::int) FILTER (ces >= 5)
 FROM scored
 """
 
@@ -74,13 +74,16 @@ FROM subscriptions JOIN groups USING (customer_id) GROUP BY grp
 PERSONA = """
 WITH o AS (
     SELECT customer_id, sum(discount_amount::decimal(18, 2)) AS discount,
-           sum(amount::decimal(18, 2)) AS amount FROM orders GROUP BY customer_id
+           sum(amount::decimal(18, 2)) AS amount, count(*) AS orders,
+           count(*) FILTER (discount_amount::decimal(18, 2) > 0) AS discounted
+    FROM orders GROUP BY customer_id
 ), r AS (SELECT customer_id, count(*) AS answers FROM responses GROUP BY customer_id),
 s AS (
     SELECT customer_id, avg((nps >= 9)::int) AS promoters, avg((nps <= 6)::int) AS detractors,
            avg((nps BETWEEN 7 AND 8)::int) AS passives FROM scored GROUP BY customer_id
 )
-SELECT p.persona, sum(o.discount) / sum(o.amount), sum(coalesce(r.answers, 0)) / count(*),
+SELECT p.persona, sum(o.discount) / sum(o.amount), sum(o.discounted) / sum(o.orders),
+       sum(coalesce(r.answers, 0)) / count(*),
        avg(s.promoters), avg(s.passives), avg(s.detractors)
 FROM persona p JOIN customers c USING (customer_id)
 LEFT JOIN o USING (customer_id) LEFT JOIN r USING (customer_id) LEFT JOIN s USING (customer_id)
@@ -93,7 +96,12 @@ def measure(out_dir: Path, persona: np.ndarray | None = None) -> dict[str, float
     con = duckdb.connect()
     vocab = PROJECT_ROOT / "seeds" / "emotion_vocabulary.csv"
     con.execute(VIEWS.format(d=Path(out_dir).as_posix(), v=vocab.as_posix()))
-    result = {"promise_kept_minus_broken_nps": con.execute(PROMISE).fetchone()[0]}
+    kept, broken = con.execute(PROMISE).fetchone()
+    result = {
+        "next_nps_after_kept_promise": kept,
+        "next_nps_after_broken_promise": broken,
+        "promise_kept_minus_broken_nps": kept - broken,
+    }
     # within-customer regression nps ~ peak + end + mean (customer means removed, so the
     # persona's overall level does not leak into the weights)
     frame = con.execute(PEAK_END).df()
@@ -102,17 +110,18 @@ def measure(out_dir: Path, persona: np.ndarray | None = None) -> dict[str, float
     centred = frame[cols] - frame.groupby("customer_id")[cols].transform("mean")
     coef = np.linalg.lstsq(centred[cols[1:]].to_numpy(), centred["nps"].to_numpy(), rcond=None)[0]
     result |= {"peak_weight": coef[0], "end_weight": coef[1], "mean_weight": coef[2]}
-    corr, detractor_gap = con.execute(CES).fetchone()
-    result |= {"ces_nps_corr": corr, "low_ces_extra_detractor_share": detractor_gap}
+    corr, low, high = con.execute(CES).fetchone()
+    result |= {"ces_nps_corr": corr, "detractors_at_ces_1_3": low, "detractors_at_ces_5_7": high}
     for grp, churn in con.execute(CHURN).fetchall():
         result[f"churn_per_100_months_{grp}"] = churn
     if persona is not None:
         ids = [f"C{i:06d}" for i in range(1, len(persona) + 1)]
         names = pd.Categorical.from_codes(persona, PERSONAS)
         con.register("persona", pd.DataFrame({"customer_id": ids, "persona": names}))
-        for name, discount, answers, pro, pas, det in con.execute(PERSONA).fetchall():
+        for name, discount, discounted, answers, pro, pas, det in con.execute(PERSONA).fetchall():
             result |= {
                 f"{name}_discount_share": float(discount),
+                f"{name}_discounted_orders": float(discounted),
                 f"{name}_responses_per_customer": float(answers),
                 f"{name}_promoters": pro,
                 f"{name}_passives": pas,

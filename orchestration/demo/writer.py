@@ -7,6 +7,7 @@ names its columns exactly as, and in the order of, orchestration.ingest.contract
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,13 +130,13 @@ def _frame(columns: dict[str, np.ndarray], categories: dict[str, tuple[str, ...]
     return pd.DataFrame(data)
 
 
-def _copy(frame: pd.DataFrame, entity: str, path: Path) -> int:
+def _copy(con, frame: pd.DataFrame, entity: str, path: Path) -> int:
     select = ", ".join(f"{expr} AS {col}" for col, expr in SELECTS[entity].items())
     assert tuple(SELECTS[entity]) == ENTITIES[entity].column_names
     target = str(path).replace("'", "''")
-    with duckdb.connect(config={"threads": 1}) as con:
-        con.register("src", frame)
-        con.execute(f"COPY (SELECT {select} FROM src) TO '{target}' (HEADER, DELIMITER ',')")
+    con.register("src", frame)
+    con.execute(f"COPY (SELECT {select} FROM src) TO '{target}' (HEADER, DELIMITER ',')")
+    con.unregister("src")
     return len(frame)
 
 
@@ -181,9 +182,17 @@ def write_exports(demo: Demo, out: Path, month_starts: np.ndarray, delta_from) -
     fixed["nps"] = r["nps"][demo.corrected]
     emit("survey_responses_corrections.csv", "survey_responses", fixed)
 
+    local, connections = threading.local(), []
+
     def run(name: str) -> int:
+        if not hasattr(local, "con"):  # one duckdb connection per worker thread
+            local.con = duckdb.connect(config={"threads": 1})
+            connections.append(local.con)
         entity, columns = jobs[name]
-        return _copy(_frame(columns, cats), entity, out / name)
+        return _copy(local.con, _frame(columns, cats), entity, out / name)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(jobs, pool.map(run, jobs), strict=True))
+        written = dict(zip(jobs, pool.map(run, jobs), strict=True))
+    for con in connections:
+        con.close()
+    return written

@@ -1,0 +1,204 @@
+-- Kaplan-Meier survival of subscriptions by the customer's NPS group at the subscription's
+-- start. NPS group: the latest NPS answer on or before started_at; without one, the first
+-- answer within var `survival_nps_lookahead_days` after it (and before the subscription
+-- ended: a later answer may reflect the cancellation itself); else 'unknown'.
+-- Time is in whole subscription months of var `days_per_month` days: months_since_start = t
+-- is the t-th month, [t - 1, t) months after the start. A subscription that ended (on or
+-- before the as-of date) in month t is churned at t; one still running at the as-of date
+-- (ended_at null or later) is censored at t, its month at the as-of date. Censoring within
+-- a month is taken to follow that month's churn (the usual KM convention for ties).
+--   at_risk(t)  = subscriptions whose churn or censoring month is t or later
+--   survival(t) = prod over s <= t of (1 - churned(s) / at_risk(s))
+-- the product-limit estimate of the share still subscribed t months after start, computed as
+-- exp(sum(ln(.))) and 0 from the first month where every subscription at risk churned.
+-- (The estimate as a double is kept non-increasing by a running minimum, see final.)
+-- One row per group and month from 1 to the group's last observed month.
+with subscriptions as (
+    select
+        subscription_id,
+        customer_id,
+        started_at,
+        ended_at
+    from {{ ref('stg_crm__subscriptions') }}
+),
+
+nps_answers as (
+    select
+        response_id,
+        customer_id,
+        submitted_at,
+        nps_category
+    from {{ ref('fct_survey_responses') }}
+    where nps_score is not null and customer_id is not null
+),
+
+as_of as (
+    select as_of_at from {{ ref('int_as_of_date') }}
+),
+
+observed as (
+    select
+        subscriptions.subscription_id,
+        subscriptions.customer_id,
+        subscriptions.started_at,
+        coalesce(subscriptions.ended_at <= as_of.as_of_at, false) as has_ended,
+        case
+            when subscriptions.ended_at <= as_of.as_of_at then subscriptions.ended_at
+            else as_of.as_of_at
+        end as observed_until
+    from subscriptions
+    cross join as_of
+    where subscriptions.started_at <= as_of.as_of_at
+),
+
+answers_before as (
+    select
+        observed.subscription_id,
+        nps_answers.nps_category,
+        row_number() over (
+            partition by observed.subscription_id
+            order by nps_answers.submitted_at desc, nps_answers.response_id desc
+        ) as answer_rank
+    from observed
+    inner join nps_answers
+        on
+            observed.customer_id = nps_answers.customer_id
+            and observed.started_at >= nps_answers.submitted_at
+),
+
+answers_after as (
+    select
+        observed.subscription_id,
+        nps_answers.nps_category,
+        row_number() over (
+            partition by observed.subscription_id
+            order by nps_answers.submitted_at asc, nps_answers.response_id asc
+        ) as answer_rank
+    from observed
+    inner join nps_answers
+        on
+            observed.customer_id = nps_answers.customer_id
+            and observed.started_at < nps_answers.submitted_at
+            and observed.observed_until >= nps_answers.submitted_at
+            and {{ dbt.dateadd(
+                'day', var('survival_nps_lookahead_days'), 'observed.started_at'
+            ) }} >= nps_answers.submitted_at
+),
+
+durations as (
+    select
+        observed.subscription_id,
+        coalesce(answers_before.nps_category, answers_after.nps_category, 'unknown') as nps_group,
+        observed.has_ended,
+        cast(floor(
+            cast(greatest(
+                {{ dbt.datediff('observed.started_at', 'observed.observed_until', 'day') }}, 0
+            ) as double) / {{ var('days_per_month') }}
+        ) as integer) + 1 as last_month
+    from observed
+    left join answers_before
+        on observed.subscription_id = answers_before.subscription_id and answers_before.answer_rank = 1
+    left join answers_after
+        on observed.subscription_id = answers_after.subscription_id and answers_after.answer_rank = 1
+),
+
+groups as (
+    select
+        nps_group,
+        1 as first_month,
+        max(last_month) as last_month
+    from durations
+    group by nps_group
+),
+
+months as (
+    {{ integer_series('groups', 'first_month', 'last_month', ['nps_group']) }}
+),
+
+events as (
+    select
+        nps_group,
+        last_month,
+        cast(sum(case when has_ended then 1 else 0 end) as bigint) as churned,
+        cast(sum(case when has_ended then 0 else 1 end) as bigint) as censored
+    from durations
+    group by nps_group, last_month
+),
+
+counted as (
+    select
+        months.nps_group,
+        months.series_value as months_since_start,
+        cast(coalesce(events.churned, 0) as bigint) as churned,
+        cast(coalesce(events.censored, 0) as bigint) as censored
+    from months
+    left join events
+        on months.nps_group = events.nps_group and months.series_value = events.last_month
+),
+
+at_risk as (
+    select
+        nps_group,
+        months_since_start,
+        churned,
+        censored,
+        cast(sum(churned + censored) over (
+            partition by nps_group order by months_since_start desc
+            rows between unbounded preceding and current row
+        ) as bigint) as at_risk
+    from counted
+),
+
+estimated as (
+    select
+        nps_group,
+        months_since_start,
+        at_risk,
+        churned,
+        censored,
+        sum(case when churned >= at_risk then 1 else 0 end) over (
+            partition by nps_group order by months_since_start
+            rows between unbounded preceding and current row
+        ) as months_all_churned,
+        sum(ln(
+            case
+                when churned < at_risk
+                    then 1.0 - cast(churned as double) / cast(at_risk as double)
+                else 1.0
+            end
+        )) over (
+            partition by nps_group order by months_since_start
+            rows between unbounded preceding and current row
+        ) as log_survival
+    from at_risk
+),
+
+product_limit as (
+    select
+        nps_group,
+        months_since_start,
+        at_risk,
+        churned,
+        censored,
+        cast(case when months_all_churned > 0 then 0.0 else exp(log_survival) end as double) as survival
+    from estimated
+),
+
+final as (
+    select
+        nps_group,
+        months_since_start,
+        at_risk,
+        churned,
+        censored,
+        -- a window sum may add its terms in any order: the running minimum removes the last-bit
+        -- rounding noise that could otherwise make the estimate rise by 1e-16 in a month
+        -- without churn (it is non-increasing in exact arithmetic)
+        min(survival) over (
+            partition by nps_group order by months_since_start
+            rows between unbounded preceding and current row
+        ) as survival
+    from product_limit
+)
+
+select * from final

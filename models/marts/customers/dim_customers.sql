@@ -1,7 +1,7 @@
 -- One row per customer in the CRM export: profile, first and latest NPS answer, orders,
 -- revenue and tenure (measured against int_as_of_date), activity (int_customer_lifecycle),
 -- the persona (seed persona_rules, lowest precedence of the matching rules wins) and the
--- loyalty score (docs/metrics.d/nps.md; weights and caps in vars loyalty_*).
+-- loyalty score (docs/metrics.md; weights and caps in vars loyalty_*).
 with customers as (
     select * from {{ ref('stg_crm__customers') }}
 ),

@@ -41,11 +41,11 @@ target/manifest.json: $(VENV)/.installed dbt_project.yml profiles.yml $(shell fi
 parse: target/manifest.json  ## dbt parse (the manifest Dagster loads)
 
 demo: parse  ## generate the demo inbox and run the whole pipeline on it, then print a summary
-	mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml
 	python -m orchestration demo
 
 run: parse  ## run the Dagster job on LOYALTY_INBOX into LOYALTY_WAREHOUSE
-	mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml
 	python -m orchestration run
 	python -m orchestration summary
 
@@ -56,7 +56,7 @@ summary: install  ## print the summary from the marts
 	python -m orchestration summary
 
 dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
-	mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml
 	dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 lint: parse  ## ruff and sqlfluff (dbt templater)

@@ -17,9 +17,7 @@ class WarehouseMissing(Exception):
 def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only DuckDB connection, closed on exit so that dbt can write again."""
     if not warehouse.exists():
-        raise WarehouseMissing(
-            f"no warehouse at {warehouse}: run `make run` or `make demo` first"
-        )
+        raise WarehouseMissing(f"no warehouse at {warehouse}: run `make run` or `make demo` first")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         yield con

@@ -22,7 +22,8 @@ def _ingest(settings: Settings) -> int:
     from orchestration.ingest.run import ingest_all
 
     failed = False
-    for report in ingest_all(settings.inbox, settings.landing):
+    reports = ingest_all(settings.inbox, settings.landing)
+    for report in reports:
         rows = report.rows
         print(
             f"{report.entity:<17} files loaded {len(report.loaded):>3}, skipped "
@@ -32,6 +33,11 @@ def _ingest(settings: Settings) -> int:
         for message in report.failed:
             failed = True
             print(f"  NOT LOADED: {message}", file=sys.stderr)
+    if reports and reports[0].unknown_files:
+        print(
+            "ignored, not an export of any entity: " + ", ".join(reports[0].unknown_files),
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

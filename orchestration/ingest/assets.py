@@ -30,11 +30,18 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
             )
         if report.skipped:
             context.log.info(f"already loaded, skipped: {', '.join(report.skipped)}")
+        if report.unknown_files:
+            context.log.warning(
+                "not an export of any entity (the name must start with "
+                f"{', '.join(ENTITIES)} and end in .csv), ignored: "
+                + ", ".join(report.unknown_files)
+            )
         metadata = {
             **report.rows,
             "files_loaded": len(report.loaded),
             "files_skipped": len(report.skipped),
             "orphans_removed": report.orphans_removed,
+            "unknown_files": ", ".join(report.unknown_files) or "(none)",
             "inbox": str(settings.inbox),
             "landing": str(settings.landing / entity.name),
         }

@@ -30,6 +30,8 @@ class Column:
     required: an empty value rejects the row.
     allowed: the only accepted (lower-case) values, for codes such as channel.
     min_value / max_value: inclusive range for integer scores.
+    max_days_after_load: a timestamp later than the load time plus this many days is
+    rejected (a survey cannot be answered after the file was exported).
     """
 
     name: str
@@ -38,6 +40,7 @@ class Column:
     allowed: tuple[str, ...] = ()
     min_value: int | None = None
     max_value: int | None = None
+    max_days_after_load: int | None = None
 
     @property
     def duckdb_type(self) -> str:
@@ -131,7 +134,7 @@ ENTITIES: dict[str, Entity] = {
                 Column("interaction_id"),
                 Column("touchpoint", allowed=TOUCHPOINTS),
                 Column("channel", allowed=CHANNELS),
-                Column("submitted_at", "timestamp", required=True),
+                Column("submitted_at", "timestamp", required=True, max_days_after_load=1),
                 Column("nps_score", "integer", min_value=0, max_value=10),
                 Column("ces_score", "integer", min_value=1, max_value=7),
                 Column("csat_score", "integer", min_value=1, max_value=5),

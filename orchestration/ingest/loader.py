@@ -77,10 +77,21 @@ def read_header(path: Path, entity: Entity) -> list[str]:
     missing = [c for c in entity.required_columns if c not in header]
     if missing:
         raise IngestError(
-            f"{path.name}: missing required column(s) {', '.join(missing)}; the header is "
-            f"{', '.join(header) or '(empty)'}; expected {', '.join(entity.column_names)}"
+            f"{path.name}: missing required column(s) {', '.join(missing)}; "
+            + _delimiter_hint(header)
+            + f"the header is {', '.join(header) or '(empty)'}; "
+            f"expected {', '.join(entity.column_names)}"
         )
     return header
+
+
+def _delimiter_hint(header: list[str]) -> str:
+    """A header read as one column that holds another delimiter: say so plainly."""
+    if len(header) == 1:
+        for name, delimiter in (("semicolon", ";"), ("tab", "\t"), ("pipe", "|")):
+            if delimiter in header[0]:
+                return f"expected comma-separated; the header looks {name}-separated; "
+    return ""
 
 
 def _raw(column: Column, present: set[str]) -> str:
@@ -109,8 +120,16 @@ def column_checks(column: Column, present: set[str]) -> tuple[str, str]:
             expected = "an ISO-8601 timestamp"
         error = (
             f"case when {raw} is not null and {typed} is null"
-            f" then '{name}: ' || {shown} || ' is not {expected}' end"
+            f" then '{name}: ' || {shown} || ' is not {expected}'"
         )
+        if column.max_days_after_load is not None:
+            days = column.max_days_after_load
+            unit = "day" if days == 1 else "days"
+            error += (
+                f" when {typed} > cast(timezone('UTC', now()) as timestamp) + interval {days} day"
+                f" then '{name}: ' || {shown} || ' is more than {days} {unit} after the load time'"
+            )
+        error += " end"
     elif column.allowed:
         typed = f"lower({raw})"
         codes = ", ".join(f"'{v}'" for v in column.allowed)

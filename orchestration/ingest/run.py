@@ -25,6 +25,7 @@ class IngestReport:
     loaded: list[LoadResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already in the ledger
     failed: list[str] = field(default_factory=list)  # IngestError messages
+    unknown_files: list[str] = field(default_factory=list)  # inbox files of no entity
     orphans_removed: int = 0
 
     @property
@@ -71,7 +72,9 @@ def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRepo
         ledger = dict(landing.ledger(con, entity))
         report.orphans_removed = len(landing.remove_orphans(entity, set(ledger)))
         next_seq = max(ledger.values(), default=0) + 1
-        for path in inbox_files(inbox).get(entity.name, []):
+        files = inbox_files(inbox)
+        report.unknown_files = [p.name for p in files.get("", [])]
+        for path in files.get(entity.name, []):
             if file_digest(path) in ledger:
                 report.skipped.append(path.name)
                 continue

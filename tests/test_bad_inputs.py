@@ -1,0 +1,138 @@
+"""The bad-input corpus: tests/fixtures/bad/<case>/ holds the inbox files of one case.
+
+Each case states its exact outcome: rows read / accepted / quarantined with every quarantine
+(line, reason), or the one IngestError message (nothing of the file is loaded). Some cases
+also check what landed, with a query on the landing Parquet (`{landing}` is its folder).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.run import ingest_entity
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+SURVEY_COLUMNS = ", ".join(ENTITIES["survey_responses"].column_names)
+FILE = "survey_responses_case.csv"
+DATA = "read_parquet('{landing}/survey_responses/*.parquet')"
+
+
+@dataclass(frozen=True)
+class Case:
+    counts: tuple[int, int, int] = (0, 0, 0)  # rows read, accepted, quarantined
+    quarantine: tuple[tuple[int, str], ...] = ()  # (line, reason)
+    error: str | None = None  # the whole IngestError message
+    query: str | None = None  # on the landing zone, checked against `expect`
+    expect: tuple[tuple, ...] = ()
+    entity: str = "survey_responses"
+
+
+def missing(columns: str, header: str, hint: str = "") -> str:
+    return (
+        f"{FILE}: missing required column(s) {columns}; {hint}the header is {header}; "
+        f"expected {SURVEY_COLUMNS}"
+    )
+
+
+CASES: dict[str, Case] = {
+    # scores
+    "nps_above_range": Case((1, 0, 1), ((2, "nps_score: 11 is outside 0-10"),)),
+    "nps_below_range": Case((1, 0, 1), ((2, "nps_score: -1 is outside 0-10"),)),
+    "ces_out_of_range": Case((1, 0, 1), ((2, "ces_score: 8 is outside 1-7"),)),
+    "csat_zero": Case((1, 0, 1), ((2, "csat_score: 0 is outside 1-5"),)),
+    "all_scores_out_of_range": Case((1, 0, 1), ((2, "nps_score: 12 is outside 0-10; ces_score: 0 is outside 1-7; csat_score: 6 is outside 1-5"),)),
+    "non_numeric_score": Case((1, 0, 1), ((2, "nps_score: 'nine' is not a whole number"),)),
+    "decimal_score": Case((1, 0, 1), ((2, "nps_score: '7.5' is not a whole number"),)),
+    "huge_integer_score": Case((1, 0, 1), ((2, "nps_score: '99999999999' is not a whole number"),)),
+    "skipped_scores": Case((1, 1, 0), query=f"select nps_score, ces_score, csat_score from {DATA}", expect=((None, None, None),)),
+    # keys, duplicates, customers
+    "duplicate_within_file": Case((2, 2, 0), query=f"select _record, nps_score from {DATA} order by _load_seq desc, _record desc", expect=((2, 8), (1, 3))),
+    "duplicate_across_files": Case((2, 2, 0), query=f"select _load_seq, _file_name, nps_score from {DATA} order by _load_seq", expect=((1, "survey_responses_01.csv", 3), (2, "survey_responses_02.csv", 10))),
+    "unknown_customer": Case((1, 1, 0), query=f"select customer_id from {DATA}", expect=(("C999",),)),
+    "anonymous": Case((1, 1, 0), query=f"select customer_id from {DATA}", expect=((None,),)),
+    "required_empty": Case((2, 0, 2), ((2, "response_id: required but empty"), (3, "survey_type: required but empty; submitted_at: required but empty"))),
+    "unknown_code": Case((2, 0, 2), ((2, "channel: 'fax' is not one of phone|email|chat|store|web|app"), (3, "survey_type: 'nps' is not one of relational|transactional"))),
+    "upper_case_codes": Case((1, 1, 0), query=f"select survey_type, touchpoint, channel from {DATA}", expect=(("transactional", "support", "phone"),)),
+    "whitespace_around_values": Case((1, 1, 0), query=f"select response_id, customer_id, survey_type, channel, nps_score, comment from {DATA}", expect=(("R1", "C001", "relational", "web", 9, "ok"),)),
+    # timestamps
+    "future_date": Case((2, 1, 1), ((2, "submitted_at: '2999-01-01T00:00:00' is more than 1 day after the load time"),)),
+    "timestamp_offsets": Case((5, 5, 0), query=f"select response_id, cast(submitted_at as varchar) from {DATA} order by 1", expect=(("R1", "2025-02-28 23:30:00"), ("R2", "2025-03-01 10:00:00"), ("R3", "2025-03-01 10:00:00"), ("R4", "2025-03-01 00:00:00"), ("R5", "2025-03-01 03:00:00"))),
+    "invalid_timestamp": Case((2, 0, 2), ((2, "submitted_at: '31/01/2025' is not an ISO-8601 timestamp"), (3, "submitted_at: 'yesterday' is not an ISO-8601 timestamp"))),
+    # text
+    "multiline_comment": Case((2, 1, 1), ((3, "nps_score: 11 is outside 0-10"),), query=f"select comment from {DATA}", expect=(("first line\nsecond line",),)),
+    "quoted_commas_and_quotes": Case((1, 1, 0), query=f"select comment from {DATA}", expect=(('Fast, friendly "and" cheap',),)),
+    "emoji_and_non_latin": Case((4, 4, 0), query=f"select comment from {DATA} order by response_id", expect=(("Great 👍🏽 service 🎉",), ("非常好的服务",), ("Очень хорошо",), ("ممتاز جدا",))),
+    "long_comment_100kb": Case((1, 1, 0), query=f"select length(comment) from {DATA}", expect=((100_000,),)),
+    # file shape
+    "empty_file": Case(error=f"{FILE}: the file is empty; expected a CSV header row with {SURVEY_COLUMNS}"),
+    "whitespace_only_file": Case(error=f"{FILE}: the file is empty; expected a CSV header row with {SURVEY_COLUMNS}"),
+    "header_only": Case((0, 0, 0)),
+    "no_trailing_newline": Case((1, 1, 0)),
+    "empty_lines_between_records": Case((2, 2, 0), query=f"select response_id, _record from {DATA} order by 1", expect=(("R1", 1), ("R2", 2))),  # blank lines are not records
+    "semicolon_delimiter": Case(error=missing("response_id, survey_type, submitted_at", SURVEY_COLUMNS.replace(", ", ";"), "expected comma-separated; the header looks semicolon-separated; ")),
+    "tab_delimiter": Case(error=missing("response_id, survey_type, submitted_at", SURVEY_COLUMNS.replace(", ", "\t"), "expected comma-separated; the header looks tab-separated; ")),
+    "truncated_last_line": Case((2, 1, 1), ((3, "malformed CSV record: Expected Number of Columns: 13 Found: 3"),)),
+    "too_many_fields": Case((1, 0, 1), ((2, "malformed CSV record: Expected Number of Columns: 13 Found: 14"),)),
+    # the open quote swallows the rest of the file into one record; its raw text keeps it all
+    "unterminated_quote": Case((2, 1, 1), ((3, "malformed CSV record: Value with unterminated quote found."),)),
+    "mixed_good_and_bad": Case((5, 2, 3), ((3, "nps_score: 'x' is not a whole number"), (5, "malformed CSV record: Expected Number of Columns: 13 Found: 14"), (6, "submitted_at: '2025-13-01' is not an ISO-8601 timestamp"))),
+    # encodings and bytes
+    "nul_bytes": Case(error=f"{FILE}: the file contains NUL bytes; expected UTF-8 CSV text"),
+    "latin1_bytes": Case(error=f"{FILE}: not UTF-8 text (byte 194); save the export as UTF-8 CSV"),
+    "bom": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),
+    "crlf_line_endings": Case((2, 2, 0), query=f"select response_id, language from {DATA} order by 1", expect=(("R1", "en"), ("R2", "en"))),
+    # header
+    "header_case_and_spaces": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),
+    "extra_unknown_column": Case((1, 1, 0), query=f"select _extra from {DATA}", expect=(('{"store_id":"S42"}',),)),
+    "missing_optional_column": Case((1, 1, 0), query=f"select comment, language from {DATA}", expect=((None, "en"),)),
+    "missing_required_column": Case(error=missing("submitted_at", SURVEY_COLUMNS.replace(", submitted_at", ""))),
+    "duplicate_header_column": Case(error=f"{FILE}: the header repeats a column name: {[*SURVEY_COLUMNS.split(', '), 'nps_score']}"),
+    "reordered_header": Case((1, 1, 0), query=f"select response_id, customer_id, survey_type, nps_score, submitted_at from {DATA}", expect=(("R1", "C001", "relational", 9, datetime(2025, 1, 10, 10)),)),
+    # other entities
+    "decimal_comma_amount": Case((2, 1, 1), ((2, "amount: '12,50' is not a number"),), entity="orders"),
+}  # fmt: skip
+
+
+def test_every_corpus_folder_has_a_case() -> None:
+    folders = sorted(p.name for p in BAD.iterdir())
+    assert folders == sorted([*CASES, "unknown_prefix"])
+    assert len(folders) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input(name: str, tmp_path: Path) -> None:
+    case = CASES[name]
+    inbox, landing = tmp_path / "inbox", tmp_path / "landing"
+    shutil.copytree(BAD / name, inbox)
+    report = ingest_entity(inbox, landing, ENTITIES[case.entity])
+    con = duckdb.connect()
+    if case.error is not None:
+        assert report.failed == [case.error]
+        assert report.loaded == []
+        left = [p for p in landing.rglob("*.parquet*") if p.name != "_empty.parquet"]
+        assert left == []  # nothing of the file was kept
+        return
+    assert report.failed == []
+    counts = [(r.rows_read, r.rows_accepted, r.rows_quarantined) for r in report.loaded]
+    assert tuple(sum(column) for column in zip(*counts, strict=True)) == case.counts
+    assert all(read == ok + bad for read, ok, bad in counts)
+    quarantine = con.execute(
+        f"select line, reason from read_parquet('{landing}/_quarantine/*.parquet') order by line"
+    ).fetchall()
+    assert tuple(quarantine) == case.quarantine
+    if case.query is not None:
+        assert tuple(con.execute(case.query.format(landing=landing)).fetchall()) == case.expect
+
+
+def test_unknown_file_names_are_ignored_and_reported(tmp_path: Path) -> None:
+    shutil.copytree(BAD / "unknown_prefix", tmp_path / "inbox")
+    report = ingest_entity(tmp_path / "inbox", tmp_path / "landing", ENTITIES["survey_responses"])
+    assert (report.loaded, report.failed) == ([], [])
+    assert report.unknown_files == ["notes.csv", "survey.txt"]

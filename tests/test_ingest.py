@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import duckdb
@@ -221,3 +223,48 @@ def test_extra_columns_are_kept_as_json(inbox: Path, tmp_path: Path) -> None:
     assert rows(
         f"select _extra from read_parquet('{tmp_path}/landing/survey_responses/*.parquet')"
     ) == [('{"store_id":"S42"}',)]
+
+
+def test_no_email_or_name_lands_anywhere(inbox: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LOYALTY_PSEUDONYM_KEY", "test-key")
+    (inbox / "customers_bad.csv").write_text(
+        "customer_id,email,full_name,created_at\n"
+        "C777,Secret.Person@Example.nl ,Secret Person,not-a-date\n"
+        'C778,"broken,line\n',
+        encoding="utf-8",
+    )
+    landing = tmp_path / "landing"
+    ingest_entity(inbox, landing, ENTITIES["customers"])
+    everything = b"".join(p.read_bytes() for p in landing.rglob("*.parquet"))
+    for secret in (b"Secret.Person@Example.nl", b"secret.person@example.nl", b"Secret Person",
+                   b"anna.jansen@example.nl", b"Anna Jansen"):  # fmt: skip
+        assert secret not in everything
+    columns = rows(f"describe select * from read_parquet('{landing}/customers/*.parquet')")
+    names = [c[0] for c in columns]
+    assert "email_pseudonym" in names and "email" not in names and "full_name" not in names
+    # the same address, however written, gets the same keyed hash; another key another hash
+    expected = hashlib.sha256(b"test-key|secret.person@example.nl").hexdigest()
+    (raw,) = rows(
+        f"select raw_record from read_parquet('{landing}/_quarantine/*.parquet') "
+        "where column_name = 'created_at'"
+    )[0]
+    assert json.loads(raw)["email_pseudonym"] == expected
+    (anna,) = rows(
+        f"select email_pseudonym from read_parquet('{landing}/customers/*.parquet') "
+        "where customer_id = 'C001'"
+    )[0]
+    assert anna == hashlib.sha256(b"test-key|anna.jansen@example.nl").hexdigest()
+
+
+def test_without_a_key_env_var_a_landing_key_is_created_once(
+    inbox: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.delenv("LOYALTY_PSEUDONYM_KEY", raising=False)
+    landing = tmp_path / "landing"
+    ingest_entity(inbox, landing, ENTITIES["customers"])
+    key_file = landing / ".pseudonym_key"
+    assert len(key_file.read_text()) == 64
+    assert key_file.stat().st_mode & 0o077 == 0
+    first = key_file.read_text()
+    ingest_entity(inbox, landing, ENTITIES["customers"])
+    assert key_file.read_text() == first

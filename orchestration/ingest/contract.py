@@ -32,6 +32,8 @@ class Column:
     min_value / max_value: inclusive range for integer scores.
     max_days_after_load: a timestamp later than the load time plus this many days is
     rejected (a survey cannot be answered after the file was exported).
+    personal: personal data, never landed as delivered: "pseudonymise" lands a keyed hash
+    as <name>_pseudonym (orchestration/ingest/pseudonym.py); "drop" does not land at all.
     """
 
     name: str
@@ -41,6 +43,14 @@ class Column:
     min_value: int | None = None
     max_value: int | None = None
     max_days_after_load: int | None = None
+    personal: str = ""
+
+    @property
+    def landing_name(self) -> str | None:
+        """The column's name in the landing zone; None when it is not landed."""
+        if self.personal == "drop":
+            return None
+        return f"{self.name}_pseudonym" if self.personal == "pseudonymise" else self.name
 
     @property
     def duckdb_type(self) -> str:
@@ -65,6 +75,15 @@ class Entity:
         return tuple(c.name for c in self.columns)
 
     @property
+    def landing_columns(self) -> tuple[Column, ...]:
+        """The columns that land (personal data dropped at ingest excluded)."""
+        return tuple(c for c in self.columns if c.landing_name)
+
+    @property
+    def has_personal_data(self) -> bool:
+        return any(c.personal for c in self.columns)
+
+    @property
     def required_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
@@ -77,8 +96,8 @@ ENTITIES: dict[str, Entity] = {
             key="customer_id",
             columns=(
                 Column("customer_id", required=True),
-                Column("email"),
-                Column("full_name"),
+                Column("email", personal="pseudonymise"),
+                Column("full_name", personal="drop"),
                 Column("country"),
                 Column("segment", allowed=("b2c", "b2b")),
                 Column("acquisition_channel"),

@@ -68,7 +68,7 @@ def empty_select(columns: dict[str, str]) -> str:
 
 def entity_columns(entity: Entity) -> dict[str, str]:
     """The landing schema of an entity: contract columns then lineage columns."""
-    return {c.name: c.duckdb_type for c in entity.columns} | LINEAGE_COLUMNS
+    return {c.landing_name: c.duckdb_type for c in entity.landing_columns} | LINEAGE_COLUMNS
 
 
 def copy_atomic(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path) -> None:

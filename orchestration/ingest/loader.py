@@ -23,6 +23,7 @@ import duckdb
 
 from orchestration.ingest.contract import Column, Entity
 from orchestration.ingest.landing import Landing, copy_atomic, sql_str
+from orchestration.ingest.pseudonym import pseudonym_key, pseudonym_sql
 
 
 class IngestError(Exception):
@@ -144,10 +145,35 @@ def column_checks(column: Column, present: set[str]) -> tuple[str, str]:
     return typed, error
 
 
+def landed_value(column: Column, typed: str, key: str, present: set[str]) -> str:
+    """What lands for a column: its typed value, or the keyed hash of a personal one."""
+    if column.personal == "pseudonymise":
+        return pseudonym_sql(_raw(column, present), key)
+    return typed
+
+
+def raw_pairs(entity: Entity, header: list[str], key: str) -> list[str]:
+    """json_object arguments of the raw record: personal values pseudonymised or left out."""
+    personal = {c.name: c for c in entity.columns if c.personal}
+    pairs = []
+    for name in header:
+        column = personal.get(name)
+        if column is None:
+            pairs.append(f'{sql_str(name)}, "{name}"')
+        elif column.personal == "pseudonymise":
+            raw = pseudonym_sql(f"nullif(trim(\"{name}\"), '')", key)
+            pairs.append(f"{sql_str(column.landing_name)}, {raw}")
+    return pairs
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, landing: Landing, load_seq: int
 ) -> LoadResult:
-    """Load one file into the landing zone; returns its ledger counts."""
+    """Load one file into the landing zone; returns its ledger counts.
+
+    Personal columns (contract `personal`) are pseudonymised or dropped here, in the typed
+    rows and in the quarantine's raw record alike, so no e-mail address or name lands.
+    """
     file_id = file_digest(path)
     header = read_header(path, entity)
     present = set(header)
@@ -162,8 +188,12 @@ def load_file(
                       delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
                       strict_mode = true, store_rejects = true)"""
     )
+    key = pseudonym_key(landing.root) if entity.has_personal_data else ""
     checks = {c.name: column_checks(c, present) for c in entity.columns}
-    typed_cols = ",\n".join(f"{t} as {name}" for name, (t, _) in checks.items())
+    typed_cols = ",\n".join(
+        f"{landed_value(c, checks[c.name][0], key, present)} as {c.landing_name}"
+        for c in entity.landing_columns
+    )
     problems = ", ".join(
         f"case when ({e}) is not null then {{'col': '{n}', 'reason': ({e})}} end"
         for n, (_, e) in checks.items()
@@ -173,7 +203,7 @@ def load_file(
         if extra
         else "cast(null as varchar)"
     )
-    raw_json = "json_object(" + ", ".join(f'{sql_str(c)}, "{c}"' for c in header) + ")"
+    raw_json = "json_object(" + ", ".join(raw_pairs(entity, header, key)) + ")"
     con.execute(
         f"""create or replace temp table typed as
         select {typed_cols},
@@ -185,7 +215,7 @@ def load_file(
             case when len(_problems) > 0 then {raw_json} end as _raw_record
         from parsed"""
     )
-    landing_cols = ", ".join([*entity.column_names, *_lineage()])
+    landing_cols = ", ".join([*(c.landing_name for c in entity.landing_columns), *_lineage()])
     copy_atomic(
         con,
         f"select {landing_cols} from typed where len(_problems) = 0 order by _record",
@@ -210,7 +240,8 @@ def load_file(
         from typed where len(_problems) > 0
         union all
         select {sql_str(file_id)}, {sql_str(path.name)}, {sql_str(entity.name)}, line,
-            column_name, null, 'malformed CSV record: ' || error_message, csv_line
+            column_name, null, 'malformed CSV record: ' || error_message,
+            {"'(withheld: the record holds personal data)'" if key else "csv_line"}
         from malformed
         order by line""",
         landing.quarantine_path(entity, file_id),

@@ -1,5 +1,6 @@
--- One row per customer (latest delivery wins). The e-mail address is pseudonymised with a
--- keyed hash; the full name is not carried on.
+-- One row per customer (latest delivery wins). The e-mail address arrives already
+-- pseudonymised by the ingest (keyed hash, orchestration/ingest/pseudonym.py); the full
+-- name is never landed.
 with source as (
     {{ latest_delivery(landing_source('crm', 'customers'), 'customer_id') }}
 ),
@@ -7,7 +8,7 @@ with source as (
 renamed as (
     select
         customer_id,
-        {{ pseudonymise('email') }} as email_pseudonym,
+        email_pseudonym,
         upper(country) as country_code,
         segment,
         lower(acquisition_channel) as acquisition_channel,

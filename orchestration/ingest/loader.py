@@ -167,14 +167,22 @@ def raw_pairs(entity: Entity, header: list[str], key: str) -> list[str]:
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, landing: Landing, load_seq: int
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    entity: Entity,
+    landing: Landing,
+    load_seq: int,
+    source: Path | None = None,
 ) -> LoadResult:
     """Load one file into the landing zone; returns its ledger counts.
 
     Personal columns (contract `personal`) are pseudonymised or dropped here, in the typed
     rows and in the quarantine's raw record alike, so no e-mail address or name lands.
+    ``source``: the user's inbox file when ``path`` is a canonical CSV converted from it
+    (orchestration/ingest/formats/); the ledger and the quarantine name and hash the source.
     """
-    file_id = file_digest(path)
+    origin = source or path
+    file_id = file_digest(origin)
     header = read_header(path, entity)
     present = set(header)
     extra = [c for c in header if c not in entity.column_names]
@@ -207,7 +215,7 @@ def load_file(
     con.execute(
         f"""create or replace temp table typed as
         select {typed_cols},
-            {sql_str(file_id)} as _file_id, {sql_str(path.name)} as _file_name,
+            {sql_str(file_id)} as _file_id, {sql_str(origin.name)} as _file_name,
             cast({load_seq} as bigint) as _load_seq, _record,
             cast(timezone('UTC', now()) as timestamp) as _loaded_at,
             {extra_json} as _extra,
@@ -231,7 +239,7 @@ def load_file(
         shifted as (
             select line - row_number() over (order by line) - 1 as records_before from malformed
         )
-        select {sql_str(file_id)} as file_id, {sql_str(path.name)} as file_name,
+        select {sql_str(file_id)} as file_id, {sql_str(origin.name)} as file_name,
             {sql_str(entity.name)} as entity,
             _record + 1 + (select count(*) from shifted where records_before < _record) as line,
             _problems[1].col as column_name, _raw_record ->> _problems[1].col as value,
@@ -239,7 +247,7 @@ def load_file(
             cast(_raw_record as varchar) as raw_record
         from typed where len(_problems) > 0
         union all
-        select {sql_str(file_id)}, {sql_str(path.name)}, {sql_str(entity.name)}, line,
+        select {sql_str(file_id)}, {sql_str(origin.name)}, {sql_str(entity.name)}, line,
             column_name, null, 'malformed CSV record: ' || error_message,
             {"'(withheld: the record holds personal data)'" if key else "csv_line"}
         from malformed
@@ -252,7 +260,7 @@ def load_file(
     ).fetchone()
     (malformed_count,) = con.execute("select count(distinct line) from reject_errors").fetchone()
     result = LoadResult(
-        file_name=path.name,
+        file_name=origin.name,
         entity=entity.name,
         file_id=file_id,
         load_seq=load_seq,
@@ -262,7 +270,7 @@ def load_file(
         missing_columns=missing,
         extra_columns=tuple(extra),
     )
-    _write_ledger(con, landing, entity, result, path.stat().st_size)
+    _write_ledger(con, landing, entity, result, origin.stat().st_size)
     con.execute("drop table typed; drop table parsed")
     return result
 

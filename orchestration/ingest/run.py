@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.contract import ENTITIES, Entity, entity_of
+from orchestration.ingest.formats import SUFFIXES as INBOX_SUFFIXES
+from orchestration.ingest.formats import load_export
 from orchestration.ingest.landing import Landing
-from orchestration.ingest.loader import IngestError, LoadResult, file_digest, load_file
-
-INBOX_SUFFIXES = {".csv"}
+from orchestration.ingest.loader import IngestError, LoadResult, file_digest
 
 
 @dataclass
@@ -79,7 +79,7 @@ def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRepo
                 report.skipped.append(path.name)
                 continue
             try:
-                result = load_file(con, path, entity, landing, next_seq)
+                result = load_export(con, path, entity, landing, next_seq)
             except (IngestError, duckdb.Error) as exc:
                 message = str(exc) if isinstance(exc, IngestError) else f"{path.name}: {exc}"
                 report.failed.append(message)

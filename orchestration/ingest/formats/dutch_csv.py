@@ -1,0 +1,151 @@
+"""Dutch Excel habits: ``;`` delimiter, decimal comma, day-first dates, BOM, cp1252 bytes.
+
+Excel with Dutch regional settings saves "CSV" like this::
+
+    order_id;customer_id;ordered_at;amount
+    O1;C001;31-12-2025 14:30;12,50
+
+A file has this shape when its header line holds ``;`` and, split on ``;``, names the
+entity's required columns (a comma-separated header that does is canonical). The encoding is
+taken per file: valid UTF-8 (a BOM is fine), or else Windows-1252 (latin-1 plus the euro sign
+and curly quotes). Values are converted in DuckDB SQL:
+
+- decimal columns: ``12,50`` -> ``12.50`` and ``1.234,50`` -> ``1234.50``; a value with a dot
+  and no comma is taken as written (``12.50``) unless it has thousands groups (``1.234``);
+- timestamp columns: ``31-12-2025``, ``31-12-2025 14:30``, ``31-12-2025 14:30:00`` (also with
+  ``/``) -> ISO-8601; an ISO value is left as it is;
+- anything else unchanged: a value that does not convert reaches the loader as delivered and is
+  quarantined there with the usual reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.contract import Entity
+from orchestration.ingest.formats.canonical import csv_field, write_lines
+from orchestration.ingest.landing import sql_str
+from orchestration.ingest.loader import IngestError
+
+DAY_FIRST = [
+    f"%d{sep}%m{sep}%Y{time}" for sep in ("-", "/") for time in (" %H:%M:%S", " %H:%M", "")
+]
+DUTCH_NUMBER = r"[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?|[+-]?[0-9]+,[0-9]+"
+
+
+def _fallback_latin1(error: UnicodeDecodeError) -> tuple[str, int]:
+    """The five bytes Windows-1252 leaves undefined read as latin-1."""
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("cp1252_latin1", _fallback_latin1)
+
+
+def _first_line(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if b"\x00" in head:
+        return ""
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = head.decode("cp1252", errors="cp1252_latin1")
+    return text.splitlines()[0] if text.strip() else ""
+
+
+def _header(line: str, delimiter: str) -> list[str]:
+    fields = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    return [name.strip().lower() for name in fields]
+
+
+def detect(path: Path, entity: Entity) -> bool:
+    if path.suffix.lower() != ".csv":
+        return False
+    line = _first_line(path)
+    if ";" not in line:
+        return False
+    required = set(entity.required_columns)
+    if required <= set(_header(line, ",")):
+        return False
+    return required <= set(_header(line, ";"))
+
+
+def is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _transcode(path: Path, target: Path) -> None:
+    """Windows-1252 bytes to a UTF-8 copy, streamed."""
+    with (
+        path.open(encoding="cp1252", errors="cp1252_latin1", newline="") as src,
+        target.open("w", encoding="utf-8", newline="") as out,
+    ):
+        while chunk := src.read(1 << 20):
+            out.write(chunk)
+
+
+def _convert(column: str, kind: str) -> str:
+    value = f'trim("{column}")'
+    if kind == "decimal":
+        return (
+            f"case when regexp_full_match({value}, '{DUTCH_NUMBER}')"
+            f" then replace(replace({value}, '.', ''), ',', '.') else \"{column}\" end"
+        )
+    if kind == "timestamp":
+        formats = "[" + ", ".join(sql_str(f) for f in DAY_FIRST) + "]"
+        return (
+            f"coalesce(strftime(try_strptime({value}, {formats}), '%Y-%m-%dT%H:%M:%S'),"
+            f' "{column}")'
+        )
+    return f'"{column}"'
+
+
+def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, target: Path) -> None:
+    source = path
+    if not is_utf8(path):
+        source = target.with_name(target.name + ".utf8")
+        _transcode(path, source)
+    header = _header(_first_line(source).lstrip("\ufeff"), ";")
+    if len(set(header)) != len(header):
+        raise IngestError(f"{path.name}: the header repeats a column name: {header}")
+    kinds = {c.name: c.kind for c in entity.columns}
+    columns = "{" + ", ".join(f"{sql_str(c)}: 'varchar'" for c in header) + "}"
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    con.execute(
+        f"""create or replace temp table dutch as
+        select row_number() over () as _record, *
+        from read_csv({sql_str(source)}, header = true, auto_detect = false, columns = {columns},
+                      delim = ';', quote = '"', escape = '"', encoding = 'utf-8',
+                      strict_mode = true, store_rejects = true)"""
+    )
+    line = csv_field("trim(csv_line, chr(13) || chr(10))")
+    fields = " || ',' || ".join(csv_field(_convert(c, kinds.get(c, "text"))) for c in header)
+    lines = f"""
+        with malformed as (
+            select distinct on (line) line, csv_line from reject_errors order by line
+        ),
+        placed as (
+            select line - row_number() over (order by line) - 1 as records_before, line, csv_line
+            from malformed
+        ),
+        records as (
+            select _record as k, 0 as after, 0 as at_line, {fields} as line from dutch
+            union all
+            select records_before, 1, line, {line} from placed
+        )
+        select line from records order by k, after, at_line"""
+    write_lines(con, header, lines, target)
+    con.execute("drop table dutch")

@@ -17,7 +17,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Everything the fixture build writes goes here (wiped each time).
 FIXTURE_OUT := $(CURDIR)/tmp-fixture
 
-.PHONY: help install parse demo run ingest summary dev lint format dbt-fixture pytest test lock clean
+.PHONY: help install parse demo run ingest summary dev lint format dbt-fixture pytest test lock clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,13 +60,13 @@ dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
 	dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 lint: parse  ## ruff and sqlfluff (dbt templater)
-	ruff check orchestration tests
-	ruff format --check orchestration tests
+	ruff check orchestration tests bench
+	ruff format --check orchestration tests bench
 	sqlfluff lint models tests/dbt
 
 format: install  ## apply ruff and sqlfluff fixes
-	ruff check --fix orchestration tests
-	ruff format orchestration tests
+	ruff check --fix orchestration tests bench
+	ruff format orchestration tests bench
 	sqlfluff fix models tests/dbt
 
 dbt-fixture: parse  ## ingest the fixture inbox and `dbt build` it into a scratch warehouse
@@ -80,6 +80,12 @@ pytest: parse  ## the pytest suite (loaders, dbt args, definitions, end to end)
 	pytest -q
 
 test: lint dbt-fixture pytest  ## everything CI runs
+
+# Benchmark sizes: smoke (50k survey responses), 1m, 10m. Scratch data under BENCH_DIR.
+SIZE ?= smoke
+BENCH_DIR ?= /tmp/issue5
+bench: install  ## time the pipeline vs the hand-written DuckDB SQL and pandas (SIZE=smoke|1m|10m)
+	BENCH_DIR=$(BENCH_DIR) python -m bench.run --size $(SIZE)
 
 lock: | $(UV)  ## re-pin requirements.lock after changing pyproject.toml
 	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml --extra dev \

@@ -1,0 +1,79 @@
+"""Do the dbt warehouse, the hand-written DuckDB script and the pandas peer agree?
+
+For each mart the references cover: the same keys (no row missing on either side) and,
+per column of the dbt mart, no value that differs. Numbers agree within a relative
+tolerance of 1e-9 (|a - b| <= 1e-9 * max(1, |a|)); dates and timestamps compare as
+timestamps; everything else as text. Nulls must match nulls. All in DuckDB.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+# mart -> its key (the grain)
+COVERED = {
+    "fct_survey_responses": ("response_id",),
+    "fct_nps_monthly": ("month_start",),
+    "fct_effort_monthly": ("month_start", "touchpoint", "channel"),
+    "dim_customers": ("customer_id",),
+    "fct_persona_value": ("persona",),
+}
+NUMERIC = ("INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "HUGEINT", "SMALLINT", "TINYINT")
+TOLERANCE = 1e-9
+
+
+def _expression(column: str, data_type: str) -> str:
+    a, b = f'a."{column}"', f'b."{column}"'
+    if data_type.startswith(NUMERIC):
+        a, b = f"cast({a} as double)", f"cast({b} as double)"
+        return (
+            f"({a} is null) <> ({b} is null) "
+            f"or abs({a} - {b}) > {TOLERANCE} * greatest(1.0, abs({a}))"
+        )
+    if data_type in ("DATE", "TIMESTAMP"):
+        return f"cast({a} as timestamp) is distinct from cast({b} as timestamp)"
+    return f"cast({a} as varchar) is distinct from cast({b} as varchar)"
+
+
+def differences(con: duckdb.DuckDBPyConnection, mart: str, left: str, right: str) -> list[str]:
+    """Disagreements between two relations of one mart (empty list: they agree)."""
+    keys = COVERED[mart]
+    columns = con.execute(f"describe {left}").fetchall()
+    on = " and ".join(f'a."{k}" is not distinct from b."{k}"' for k in keys)
+    checks = [
+        f'count_if({_expression(name, dtype)}) as "{name}"'
+        for name, dtype, *_ in columns
+        if name not in keys
+    ]
+    missing = " or ".join(f'b."{k}" is null' for k in keys)
+    extra = " or ".join(f'a."{k}" is null' for k in keys)
+    row = con.execute(
+        f"select count_if({missing}) as only_left, count_if({extra}) as only_right, "
+        f"{', '.join(checks)} from {left} as a full outer join {right} as b on {on}"
+    ).fetchone()
+    names = ["rows only in " + left, "rows only in " + right] + [
+        c[0] for c in columns if c[0] not in keys
+    ]
+    return [
+        f"{mart} ({left} vs {right}): {n}: {count}"
+        for n, count in zip(names, row, strict=True)
+        if count
+    ]
+
+
+def compare_all(warehouse: Path, reference_db: Path, pandas_dir: Path) -> tuple[dict, list[str]]:
+    """Row counts per mart and every disagreement of the three implementations."""
+    con = duckdb.connect()
+    con.execute(f"attach '{warehouse}' as dbt (read_only)")
+    con.execute(f"attach '{reference_db}' as ref (read_only)")
+    rows, problems = {}, []
+    for mart in COVERED:
+        dbt_rel, ref_rel = f"dbt.marts.{mart}", f"ref.marts.{mart}"
+        pandas_rel = f"read_parquet('{pandas_dir / mart}.parquet')"
+        rows[mart] = con.execute(f"select count(*) from {dbt_rel}").fetchone()[0]
+        problems += differences(con, mart, dbt_rel, ref_rel)
+        problems += differences(con, mart, dbt_rel, pandas_rel)
+    con.close()
+    return rows, problems

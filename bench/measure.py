@@ -1,0 +1,96 @@
+"""Run one command and measure it: wall seconds and the peak RSS of its whole process tree.
+
+The tree is sampled from /proc every 50 ms (no psutil): every process whose ancestry leads
+to the child counts, so dbt's threads and GX's subprocesses are included. A sample sums
+VmRSS of the processes alive at that moment; the peak is the largest sum seen.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+@dataclass(frozen=True)
+class Measured:
+    name: str
+    seconds: float
+    peak_mb: float
+    returncode: int
+    output: str
+
+
+def _parents() -> dict[int, int]:
+    """pid -> ppid of every process (field 4 of /proc/<pid>/stat, after the comm)."""
+    found = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        found[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_mb(root: int) -> float:
+    """RSS of ``root`` and all its descendants, in MB."""
+    parents = _parents()
+    tree, frontier = {root}, [root]
+    while frontier:
+        current = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == current and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(_rss_kb(p) for p in tree) / 1024
+
+
+def run(name: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
+        check: bool = True) -> Measured:  # fmt: skip
+    """Run ``cmd``; print and return its timing; raise when it fails and ``check``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_mb(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    result = Measured(name, round(seconds, 2), round(peak, 1), proc.returncode, output)
+    print(f"  {name:<28} {seconds:8.2f} s  peak {peak:8.1f} MB  rc {proc.returncode}", flush=True)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{name} failed ({' '.join(cmd)}):\n{output[-4000:]}")
+    return result

@@ -1,0 +1,142 @@
+"""The benchmark: `make bench SIZE=smoke|1m|10m` (see docs/benchmarks.md).
+
+Generates the demo exports at the size (cached in the bench dir), then times each stage of
+the real pipeline in its own process, with the peak RSS of its process tree: ingest, dbt
+parse (start-up + warm partial parse), dbt build (start-up vs work from run_results.json),
+the GX suites. Then the two references on the same landing Parquet (bench/reference.sql,
+bench/pandas_peer.py), checks that all three agree on every covered mart (it stops before
+reporting anything when they do not), and times a day of new exports (incremental build)
+against a full rebuild. Results: bench/results/<size>.json, rendered into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench.compare import compare_all
+from bench.measure import Measured, run
+from bench.report import write_report
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"smoke": 50_000, "1m": 1_000_000, "10m": 10_000_000}
+PY = sys.executable
+DBT = str(Path(PY).with_name("dbt"))
+
+
+def generate(inbox: Path, responses: int) -> Measured | None:
+    """Demo exports at the size, once per bench dir (the marker records the size)."""
+    marker = inbox / ".generated"
+    if marker.exists() and marker.read_text() == str(responses):
+        print(f"  inbox {inbox} already holds {responses:,} responses")
+        return None
+    cmd = [PY, "-m", "orchestration.demo", "--out", str(inbox), "--clean"]
+    measured = run("generate", [*cmd, "--responses", str(responses)], cwd=ROOT)
+    marker.write_text(str(responses))
+    return measured
+
+
+def dbt(name: str, args: list[str], env: dict[str, str], target: Path) -> dict:
+    """A dbt command; its wall time split into start-up and the run's own elapsed time."""
+    flags = ["--target-path", str(target), "--log-path", str(target / "logs"), "--quiet"]
+    measured = run(name, [DBT, *args, *flags], env=env, cwd=ROOT)
+    result = {"stage": name, "seconds": measured.seconds, "peak_mb": measured.peak_mb}
+    results = target / "run_results.json"
+    if args[0] != "parse" and results.exists():
+        data = json.loads(results.read_text())
+        timing = sorted(
+            ((r["unique_id"], r["execution_time"]) for r in data["results"]),
+            key=lambda t: -t[1],
+        )
+        result["dbt_elapsed"] = round(data["elapsed_time"], 2)
+        result["startup_seconds"] = round(measured.seconds - data["elapsed_time"], 2)
+        result["models_seconds"] = round(sum(t for u, t in timing if u.startswith("model.")), 2)
+        result["tests_seconds"] = round(
+            sum(t for u, t in timing if u.startswith(("test.", "unit_test."))), 2
+        )
+        result["slowest"] = [(u, round(t, 2)) for u, t in timing[:8]]
+    return result
+
+
+def stage(m: Measured) -> dict:
+    return {"stage": m.name, "seconds": m.seconds, "peak_mb": m.peak_mb}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--size", choices=SIZES, default="smoke")
+    parser.add_argument(
+        "--bench-dir", type=Path, default=Path(os.environ.get("BENCH_DIR", "/tmp/issue5"))
+    )
+    args = parser.parse_args(argv)
+    responses = SIZES[args.size]
+    base = args.bench_dir.resolve() / args.size
+    inbox, day2 = base / "inbox", base / "day2"
+    landing, warehouse = base / "landing", base / "warehouse" / "loyalty.duckdb"
+    target = args.bench_dir.resolve() / "dbt-target"  # shared: partial parsing stays warm
+    env = {
+        "LOYALTY_INBOX": str(inbox),
+        "LOYALTY_LANDING": str(landing),
+        "LOYALTY_WAREHOUSE": str(warehouse),
+        "DAGSTER_HOME": str(base / "dagster_home"),
+    }
+    print(f"bench {args.size}: {responses:,} responses in {base}")
+    generated = generate(inbox, responses)
+    for path in (landing, warehouse.parent, day2, base / "pandas"):
+        shutil.rmtree(path, ignore_errors=True)
+    warehouse.parent.mkdir(parents=True)
+    started = time.perf_counter()
+    stages = [stage(run("ingest", [PY, "-m", "orchestration", "ingest"], env=env, cwd=ROOT))]
+    stages.append(dbt("dbt parse", ["parse"], env, target))
+    stages.append(dbt("dbt build", ["build"], env, target))
+    stages.append(stage(run("GX checks", [PY, "-m", "bench.gx_checks"], env=env, cwd=ROOT)))
+    pipeline_seconds = round(time.perf_counter() - started, 2)
+    reference = run("reference (DuckDB SQL)", [PY, "-m", "bench.reference", "--landing",
+                    str(landing), "--db", str(base / "reference.duckdb")], cwd=ROOT)  # fmt: skip
+    peer = run("pandas peer", [PY, "-m", "bench.pandas_peer", "--landing", str(landing),
+               "--out", str(base / "pandas")], cwd=ROOT)  # fmt: skip
+    rows, problems = compare_all(warehouse, base / "reference.duckdb", base / "pandas")
+    if problems:
+        print("THE THREE DISAGREE; no times reported:\n  " + "\n  ".join(problems))
+        return 1
+    print("  dbt, reference and pandas agree on " + ", ".join(rows))
+
+    from orchestration.demo.nextday import write_next_day
+
+    day_rows = write_next_day(inbox, day2)
+    day_env = {**env, "LOYALTY_INBOX": str(day2)}
+    incremental = [stage(run("day 2: ingest", [PY, "-m", "orchestration", "ingest"],
+                             env=day_env, cwd=ROOT))]  # fmt: skip
+    incremental.append(dbt("day 2: dbt build (incremental)", ["build"], env, target))
+    incremental.append(
+        dbt("day 2: dbt build --full-refresh", ["build", "--full-refresh"], env, target)
+    )
+    result = {
+        "size": args.size,
+        "responses": rows["fct_survey_responses"],
+        "rows": rows,
+        "generate": stage(generated) if generated else None,
+        "stages": stages,
+        "pipeline_seconds": pipeline_seconds,
+        "reference": stage(reference),
+        "pandas": stage(peer),
+        "day2_rows": day_rows,
+        "incremental": incremental,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load": os.getloadavg(),
+    }
+    out = ROOT / "bench" / "results" / f"{args.size}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    write_report(ROOT / "bench" / "results", ROOT / "docs" / "benchmarks.md")
+    print(f"wrote {out} and docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

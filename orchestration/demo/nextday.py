@@ -1,0 +1,92 @@
+"""A day of new exports after the demo inbox: what an incremental run has to absorb.
+
+From the demo's survey files, deterministically (a hash of the key, no randomness):
+
+- about ``new_share`` (1%) new answers: copies of existing answers with a new
+  ``response_id`` (``R`` + ``D<day>`` + the old number), submitted on ``day``;
+- about ``corrected_share`` (0.1%) corrected re-deliveries of earlier answers: the whole row
+  again with its ``nps_score`` changed, so the new version must replace the old one;
+- a customers file delivering half of the customer ids that answered but were unknown to
+  the CRM so far (their answers become ``is_known_customer``).
+
+Files: ``survey_responses_<day>.csv`` and ``customers_<day>_delta.csv`` in ``out``. Only
+valid rows are copied, so nothing of it is quarantined. Written by DuckDB (no row loops).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.landing import sql_str
+
+RESPONSE_COLUMNS = (
+    "response_id, customer_id, survey_type, interaction_id, touchpoint, channel, submitted_at, "
+    "nps_score, ces_score, csat_score, emotion, comment, language"
+)
+
+
+def write_next_day(
+    inbox: Path,
+    out: Path,
+    day: str = "2026-11-27",
+    new_share: float = 0.01,
+    corrected_share: float = 0.001,
+) -> dict[str, int]:
+    """Write the next day's exports to ``out``; return rows per file written."""
+    out.mkdir(parents=True, exist_ok=True)
+    tag = day.replace("-", "")
+    responses = sql_str(inbox / "survey_responses_2*.csv")
+    customers = sql_str(inbox / "customers*.csv")
+    valid = (
+        "coalesce(try_cast(nps_score as integer) between 0 and 10, true) "
+        "and coalesce(try_cast(ces_score as integer) between 1 and 7, true) "
+        "and coalesce(try_cast(csat_score as integer) between 1 and 5, true)"
+    )
+    new_cut, fix_cut = round(new_share * 100_000), round(corrected_share * 100_000)
+    con = duckdb.connect()
+    con.execute(
+        f"""create table answers as select * from read_csv({responses}, all_varchar = true,
+            header = true) where {valid}"""
+    )
+    con.execute(
+        "create table bucketed as select *, hash(response_id) % 100000 as bucket from answers"
+    )
+    con.execute(
+        f"""create table day_rows as
+        select 'RD{tag}' || substr(response_id, 2) as response_id, customer_id, survey_type,
+            interaction_id, touchpoint, channel,
+            '{day}T' || strftime(cast(submitted_at as timestamp), '%H:%M:%S') as submitted_at,
+            nps_score, ces_score, csat_score, emotion, comment, language
+        from bucketed where bucket < {new_cut}
+        union all
+        select response_id, customer_id, survey_type, interaction_id, touchpoint, channel,
+            submitted_at,
+            cast((cast(nps_score as integer) + 3) % 11 as varchar) as nps_score,
+            ces_score, csat_score, emotion, comment, language
+        from bucketed
+        where bucket >= 50000 and bucket < 50000 + {fix_cut} and nps_score is not null"""
+    )
+    target = out / f"survey_responses_{day}.csv"
+    con.execute(
+        f"copy (select {RESPONSE_COLUMNS} from day_rows order by response_id) "
+        f"to {sql_str(target)} (header)"
+    )
+    written = {target.name: con.execute("select count(*) from day_rows").fetchone()[0]}
+    con.execute(
+        f"""create table new_customers as
+        select distinct customer_id, 'new.' || lower(customer_id) || '@example.com' as email,
+            'New Customer' as full_name, 'NL' as country, 'b2c' as segment,
+            'search' as acquisition_channel, '{day}T08:00:00' as created_at
+        from answers
+        where customer_id is not null and hash(customer_id) % 2 = 0
+            and customer_id not in (
+                select customer_id from read_csv({customers}, all_varchar = true, header = true)
+            )"""
+    )
+    target = out / f"customers_{day}_delta.csv"
+    con.execute(f"copy (select * from new_customers order by 1) to {sql_str(target)} (header)")
+    written[target.name] = con.execute("select count(*) from new_customers").fetchone()[0]
+    con.close()
+    return written

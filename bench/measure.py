@@ -1,4 +1,5 @@
-"""Run one command and measure it: wall seconds and the peak RSS of its whole process tree.
+"""Run one command and measure it: wall seconds, CPU seconds (user + system, from
+getrusage of the reaped children) and the peak RSS of its whole process tree.
 
 The tree is sampled from /proc every 50 ms (no psutil): every process whose ancestry leads
 to the child counts, so dbt's threads and GX's subprocesses are included. A sample sums
@@ -8,6 +9,7 @@ VmRSS of the processes alive at that moment; the peak is the largest sum seen.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -21,6 +23,7 @@ PROC = Path("/proc")
 class Measured:
     name: str
     seconds: float
+    cpu_seconds: float  # user + system of the whole tree: steadier than wall on a busy machine
     peak_mb: float
     returncode: int
     output: str
@@ -66,6 +69,7 @@ def run(name: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path 
         check: bool = True) -> Measured:  # fmt: skip
     """Run ``cmd``; print and return its timing; raise when it fails and ``check``."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(
         cmd,
         env={**os.environ, **(env or {})},
@@ -87,10 +91,18 @@ def run(name: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path 
     sampler.start()
     output, _ = proc.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
     sampler.join()
-    result = Measured(name, round(seconds, 2), round(peak, 1), proc.returncode, output)
-    print(f"  {name:<28} {seconds:8.2f} s  peak {peak:8.1f} MB  rc {proc.returncode}", flush=True)
+    result = Measured(
+        name, round(seconds, 2), round(cpu, 2), round(peak, 1), proc.returncode, output
+    )
+    print(
+        f"  {name:<32} {seconds:8.2f} s  cpu {cpu:8.2f} s  peak {peak:8.1f} MB"
+        f"  rc {proc.returncode}",
+        flush=True,
+    )
     if check and proc.returncode != 0:
         raise RuntimeError(f"{name} failed ({' '.join(cmd)}):\n{output[-4000:]}")
     return result

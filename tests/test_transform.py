@@ -9,8 +9,9 @@ from dagster import AssetKey
 from orchestration.transform.cli_args import dbt_build_args
 
 
-def test_default_is_a_plain_build() -> None:
-    assert dbt_build_args() == ["build"]
+def test_default_is_a_build_without_unit_tests() -> None:
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(unit_tests=True) == ["build"]
 
 
 def test_options_in_a_stable_order() -> None:
@@ -27,7 +28,8 @@ def test_options_in_a_stable_order() -> None:
     assert args[6] == "--vars"
     assert json.loads(args[7]) == {"as_of_date": "2025-01-01", "nps_ci_z": 2.58}
     assert args[7] == '{"as_of_date": "2025-01-01", "nps_ci_z": 2.58}'  # sorted keys
-    assert args[8:] == ["--target", "spark"]
+    assert args[8:10] == ["--target", "spark"]
+    assert args[10:] == ["--exclude-resource-type", "unit_test"]
 
 
 def test_asset_keys_follow_the_warehouse_schema_and_sources_link_to_ingest() -> None:

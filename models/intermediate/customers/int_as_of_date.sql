@@ -2,7 +2,7 @@
 -- `as_of_date` when set, otherwise the latest event in the exports, so that rebuilding the
 -- same exports always gives the same warehouse.
 with events as (
-    select max(submitted_at) as event_at from {{ ref('stg_survey__responses') }}
+    select max(submitted_at) as event_at from {{ ref('fct_survey_responses') }}
     union all
     select max(ordered_at) as event_at from {{ ref('stg_crm__orders') }}
     union all

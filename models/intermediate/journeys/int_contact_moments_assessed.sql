@@ -15,7 +15,7 @@ answers as (
         submitted_at,
         emotion,
         emotion_valence
-    from {{ ref('int_survey_responses_scored') }}
+    from {{ ref('fct_survey_responses') }}
     where
         survey_type = 'transactional'
         and interaction_id is not null

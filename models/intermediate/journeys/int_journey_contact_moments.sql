@@ -12,7 +12,7 @@ with closing_answers as (
         submitted_at as closed_at,
         nps_score,
         nps_category
-    from {{ ref('int_survey_responses_scored') }}
+    from {{ ref('fct_survey_responses') }}
     where
         survey_type = 'relational'
         and nps_score is not null

@@ -1,6 +1,9 @@
--- Every survey answer with its scores classified (NPS group, low effort, satisfied), its
--- emotion mapped to a valence, and flags for anonymous answers and customers the CRM
--- export does not (yet) know. Answers are kept and counted in every metric either way.
+-- Every delivered version of every survey answer with its scores classified (NPS group,
+-- low effort, satisfied), its emotion mapped to a valence, and flags for anonymous answers
+-- and customers the CRM export does not (yet) know. Answers are kept and counted in every
+-- metric either way. Versions, not answers: fct_survey_responses keeps the latest version of
+-- each answer, and only scores the versions loaded since its last build (row-wise logic, so
+-- a version scores the same whichever build it arrives in).
 with responses as (
     select * from {{ ref('stg_survey__responses') }}
 ),
@@ -46,8 +49,9 @@ scored as (
         emotions.valence as emotion_valence,
         responses.comment,
         responses.language_code,
-        responses.versions_delivered,
-        responses.source_file_name
+        responses.source_file_name,
+        responses.load_seq,
+        responses.record_number
     from responses
     left join customers
         on responses.customer_id = customers.customer_id

@@ -13,7 +13,7 @@ with detractors as (
         comment,
         touchpoint,
         channel
-    from {{ ref('int_survey_responses_scored') }}
+    from {{ ref('fct_survey_responses') }}
     where
         nps_category = 'detractor'
         and is_known_customer

@@ -23,7 +23,7 @@ answers as (
         customer_id,
         submitted_at,
         nps_category
-    from {{ ref('int_survey_responses_scored') }}
+    from {{ ref('fct_survey_responses') }}
     where
         nps_score is not null
         and customer_id is not null

@@ -1,7 +1,13 @@
--- One row per response_id: the version from the latest delivery (load order, then the
--- last record in that file) replaces earlier ones.
+-- Every delivered version of every survey answer: one row per response_id and export-file
+-- record, renamed and typed, with the landing's lineage: load_seq (the order the files were
+-- loaded in) and record_number (the record within its file). A corrected re-delivery adds a
+-- version; fct_survey_responses keeps the latest version of each answer and, built
+-- incrementally, reads only the versions loaded after its last build (load_seq above its
+-- watermark). A view, so that such a build reads only the new files.
+{{ config(materialized='view') }}
+
 with source as (
-    {{ latest_delivery(landing_source('survey', 'responses'), 'response_id') }}
+    select * from {{ landing_source('survey', 'responses') }}
 ),
 
 renamed as (
@@ -19,8 +25,9 @@ renamed as (
         lower(trim(emotion)) as emotion_label,
         comment,
         lower(language) as language_code,
-        versions_delivered,
-        _file_name as source_file_name
+        _file_name as source_file_name,
+        _load_seq as load_seq,
+        _record as record_number
     from source
 )
 

@@ -3,7 +3,11 @@
 -- and customers the CRM export does not (yet) know. Answers are kept and counted in every
 -- metric either way. Versions, not answers: fct_survey_responses keeps the latest version of
 -- each answer, and only scores the versions loaded since its last build (row-wise logic, so
--- a version scores the same whichever build it arrives in).
+-- a version scores the same whichever build it arrives in). Ephemeral, unlike the other
+-- intermediate models: as a table it would score every version on every build, and the
+-- incremental fact's load-watermark filter reaches the Parquet scan only through a CTE.
+{{ config(materialized='ephemeral') }}
+
 with responses as (
     select * from {{ ref('stg_survey__responses') }}
 ),

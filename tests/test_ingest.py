@@ -59,7 +59,7 @@ def test_fixture_inbox_counts_and_quarantine(inbox: Path, tmp_path: Path) -> Non
             6,
             "nps_score",
             "abc",
-            "nps_score: 'abc' is not a whole number",
+            "nps_score: 'abc' is not a known answer label",
         ),
         (
             "survey_responses_2025-02.csv",

@@ -15,8 +15,9 @@ import duckdb
 from orchestration.ingest.contract import ENTITIES, Entity, entity_of
 from orchestration.ingest.formats import SUFFIXES as INBOX_SUFFIXES
 from orchestration.ingest.formats import load_export
+from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
-from orchestration.ingest.loader import IngestError, LoadResult, file_digest
+from orchestration.ingest.loader import LoadResult, file_digest
 
 
 @dataclass

@@ -29,8 +29,8 @@ import duckdb
 
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, write_lines
+from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import sql_str
-from orchestration.ingest.loader import IngestError
 
 DAY_FIRST = [
     f"%d{sep}%m{sep}%Y{time}" for sep in ("-", "/") for time in (" %H:%M:%S", " %H:%M", "")

@@ -126,14 +126,13 @@ def raw_pairs(entity: Entity, header: list[str], key: str) -> list[str]:
 SOURCE_COLUMNS = ("_source_line", "_source_error", "_source_raw")
 
 
-def source_problem(present: set[str]) -> list[str]:
-    """A converter's reason why a record of the user's file could not be read (formats/)."""
+def source_problems(present: set[str], problems: str) -> str:
+    """The record's problems; a converter's reason why it could not be read replaces them."""
+    checked = f"list_filter([{problems}], lambda p: p is not null)"
     if "_source_error" not in present:
-        return []
-    return [
-        """case when "_source_error" is not null"""
-        """ then {'col': cast(null as varchar), 'reason': "_source_error"} end"""
-    ]
+        return checked
+    source = """[{'col': cast(null as varchar), 'reason': "_source_error"}]"""
+    return f'case when "_source_error" is not null then {source} else {checked} end'
 
 
 def source_lineage(present: set[str], key: str) -> str:
@@ -185,13 +184,8 @@ def load_file(
         for c in entity.landing_columns
     )
     problems = ", ".join(
-        [
-            *source_problem(present),
-            *(
-                f"case when ({e}) is not null then {{'col': '{n}', 'reason': ({e})}} end"
-                for n, (_, e) in checks.items()
-            ),
-        ]
+        f"case when ({e}) is not null then {{'col': '{n}', 'reason': ({e})}} end"
+        for n, (_, e) in checks.items()
     )
     extra_json = (
         "json_object(" + ", ".join(f'{sql_str(c)}, "{c}"' for c in extra) + ")"
@@ -206,7 +200,7 @@ def load_file(
             cast({load_seq} as bigint) as _load_seq, _record,
             cast(timezone('UTC', now()) as timestamp) as _loaded_at,
             {extra_json} as _extra,
-            list_filter([{problems}], lambda p: p is not null) as _problems,
+            {source_problems(present, problems)} as _problems,
             case when len(_problems) > 0 then {raw_json} end as _raw_record,
             {source_lineage(present, key)}
         from parsed"""

@@ -16,12 +16,12 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.contract import Entity
-from orchestration.ingest.formats import dutch_csv
+from orchestration.ingest.formats import dutch_csv, json_lines
 from orchestration.ingest.landing import Landing
 from orchestration.ingest.loader import LoadResult, load_file
 
-SHAPES = (dutch_csv,)
-SUFFIXES = {".csv"}
+SHAPES = (dutch_csv, json_lines)
+SUFFIXES = {".csv", *json_lines.SUFFIXES}
 
 
 def load_export(

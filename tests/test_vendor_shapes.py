@@ -1,0 +1,91 @@
+"""JSON lines, .xlsx and Qualtrics exports, the mapping file, and the scratch-folder cleanup.
+
+Fixtures in tests/fixtures/vendor/; each test states the exact outcome: ledger counts and the
+user's file in the ledger, typed values in the landing Parquet, quarantine lines and reasons.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from test_vendor_formats import VENDOR, counts, ingest, query
+
+from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.loader import file_digest
+from orchestration.ingest.run import ingest_entity
+
+
+def quarantine(landing: Path) -> list[tuple]:
+    return query(
+        f"select file_name, line, column_name, reason, raw_record "
+        f"from read_parquet('{landing}/_quarantine/*.parquet') order by file_name, line"
+    )
+
+
+def ledger(landing: Path, entity: str) -> list[tuple]:
+    return query(
+        f"select file_id, file_name, rows_read, rows_accepted, rows_quarantined, extra_columns "
+        f"from read_parquet('{landing}/_ledger/{entity}__*.parquet') order by file_name"
+    )
+
+
+# JSON lines --------------------------------------------------------------------------------
+
+
+def test_json_lines_nested_answers_labels_and_bad_lines(tmp_path: Path) -> None:
+    name = "survey_responses_app.jsonl"
+    report, landing = ingest(tmp_path, "survey_responses", name)
+    assert report.failed == []
+    assert counts(report) == [(name, 6, 2, 4)]  # 7 lines, one blank
+    assert ledger(landing, "survey_responses") == [
+        (file_digest(VENDOR / name), name, 6, 2, 4, "answers.q7,device")
+    ]
+    assert query(
+        f"select response_id, customer_id, interaction_id, touchpoint, channel, submitted_at, "
+        f"nps_score, ces_score, csat_score, emotion, comment, language, _record, _extra "
+        f"from read_parquet('{landing}/survey_responses/*.parquet') order by 1"
+    ) == [
+        ("J1", "C001", None, None, "app", datetime(2025, 1, 31, 13, 22, 5), 9, 6, 4, "blij",
+         "Snel geholpen 👍", "nl", 1, '{"answers.q7":null,"device":null}'),
+        ("J2", None, "I7", "delivery", None, datetime(2025, 2, 1), 10, 7, None, None, None,
+         None, 2, '{"answers.q7":null,"device":"ios"}'),
+    ]  # fmt: skip
+    rows = quarantine(landing)
+    assert [r[:4] for r in rows] == [
+        (name, 4, "nps_score", "nps_score: 11 is outside 0-10"),
+        (name, 5, None, "malformed JSON line: not valid JSON"),
+        (name, 6, None, "malformed JSON line: not a JSON object"),
+        (name, 7, "nps_score", "nps_score: 'Zeer waarschijnlijkk' is not a known answer label"),
+    ]
+    assert rows[1][4].startswith('{"response_id": "J4"') and rows[1][4].endswith('"nps": 7')
+    assert rows[2][4] == '["J5", "C005"]'
+    assert list((landing / ".normalised").iterdir()) == []
+
+
+def test_json_lines_loaded_once_and_unreadable_files_fail(tmp_path: Path) -> None:
+    ingest(tmp_path, "survey_responses", "survey_responses_app.jsonl")
+    report, _ = ingest(tmp_path, "survey_responses", "survey_responses_app.jsonl")
+    assert (report.loaded, report.skipped) == ([], ["survey_responses_app.jsonl"])
+    inbox = tmp_path / "bad"
+    inbox.mkdir()
+    (inbox / "survey_responses_empty.ndjson").write_text("\n  \n")
+    (inbox / "survey_responses_latin1.ndjson").write_bytes(b'{"response_id": "caf\xe9"}\n')
+    report = ingest_entity(inbox, tmp_path / "bad_landing", ENTITIES["survey_responses"])
+    assert report.loaded == []
+    assert report.failed == [
+        "survey_responses_empty.ndjson: the file is empty; expected one JSON object per line",
+        "survey_responses_latin1.ndjson: not UTF-8 text; JSON lines must be UTF-8",
+    ]
+
+
+def test_json_lines_of_another_entity_are_flat_objects(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(VENDOR / "survey_responses_app.jsonl", inbox)  # another entity's file: not read
+    (inbox / "orders_shop.jsonl").write_text(
+        '{"order_id": "O1", "customer_id": "C1", "ordered_at": "2025-01-02", "amount": 12.5}\n'
+    )
+    report = ingest_entity(inbox, tmp_path / "landing", ENTITIES["orders"])
+    assert counts(report) == [("orders_shop.jsonl", 1, 1, 0)]

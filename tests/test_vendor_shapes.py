@@ -89,3 +89,63 @@ def test_json_lines_of_another_entity_are_flat_objects(tmp_path: Path) -> None:
     )
     report = ingest_entity(inbox, tmp_path / "landing", ENTITIES["orders"])
     assert counts(report) == [("orders_shop.jsonl", 1, 1, 0)]
+
+
+# Excel workbooks ---------------------------------------------------------------------------
+
+
+def test_xlsx_customers_cells_become_canonical_text(tmp_path: Path) -> None:
+    name = "customers_crm.xlsx"
+    report, landing = ingest(tmp_path, "customers", name)
+    assert report.failed == []
+    assert counts(report) == [(name, 5, 2, 3)]  # 6 data rows, one empty
+    assert ledger(landing, "customers") == [
+        (file_digest(VENDOR / name), name, 5, 2, 3, "loyalty_tier")
+    ]
+    assert query(
+        f"select customer_id, country, segment, created_at, _record, _extra "
+        f"from read_parquet('{landing}/customers/*.parquet') order by 1"
+    ) == [
+        ("1001", "NL", "b2c", datetime(2024, 3, 5, 9, 30), 1, '{"loyalty_tier":"gold"}'),
+        ("C1002", "BE", "b2b", datetime(2024, 12, 31), 2, '{"loyalty_tier":null}'),
+    ]
+    assert [r[:4] for r in quarantine(landing)] == [
+        (name, 5, "created_at", "created_at: '31-12-2024' is not an ISO-8601 timestamp"),
+        (name, 6, "segment", "segment: 'consumer' is not one of b2c|b2b"),
+        (name, 7, None, "malformed Excel row: a value in column H, which has no header"),
+    ]
+    landed = query(
+        f"select string_agg(cast(t as varchar), ' ') from (select * from read_parquet("
+        f"['{landing}/customers/*.parquet', '{landing}/_quarantine/*.parquet'], union_by_name = true)) t"
+    )[0][0]
+    assert "@example.nl" not in landed and "Anna" not in landed and "Chloé" not in landed
+
+
+def test_xlsx_survey_numbers_dates_and_labels(tmp_path: Path) -> None:
+    name = "survey_responses_kiosk.xlsx"
+    report, landing = ingest(tmp_path, "survey_responses", name)
+    assert counts(report) == [(name, 4, 2, 2)]
+    assert query(
+        f"select response_id, customer_id, submitted_at, nps_score, ces_score, csat_score "
+        f"from read_parquet('{landing}/survey_responses/*.parquet') order by 1"
+    ) == [
+        ("X1", "C1001", datetime(2025, 1, 31, 14, 22, 5), 9, 6, 4),
+        ("X2", "1002", datetime(2025, 2, 1), 10, 7, 4),
+    ]
+    assert [r[:4] for r in quarantine(landing)] == [
+        (name, 4, "nps_score", "nps_score: '7.5' is not a whole number"),
+        (name, 5, "submitted_at", "submitted_at: '45690.5' is not an ISO-8601 timestamp"),
+    ]
+
+
+def test_xlsx_reingest_is_a_no_op_and_a_corrupt_workbook_fails_alone(tmp_path: Path) -> None:
+    _, landing = ingest(tmp_path, "customers", "customers_crm.xlsx")
+    before = sorted((p.name, p.read_bytes()) for p in landing.rglob("*.parquet"))
+    report, _ = ingest(tmp_path, "customers", "customers_crm.xlsx", "customers_corrupt.xlsx")
+    assert (report.loaded, report.skipped) == ([], ["customers_crm.xlsx"])
+    assert report.failed == [
+        "customers_corrupt.xlsx: not a readable Excel workbook (File is not a zip file); "
+        "save the export as Excel Workbook (.xlsx) or as CSV UTF-8"
+    ]
+    assert sorted((p.name, p.read_bytes()) for p in landing.rglob("*.parquet")) == before
+    assert list((landing / ".normalised").iterdir()) == []

@@ -16,12 +16,12 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.contract import Entity
-from orchestration.ingest.formats import dutch_csv, json_lines
+from orchestration.ingest.formats import dutch_csv, json_lines, xlsx
 from orchestration.ingest.landing import Landing
 from orchestration.ingest.loader import LoadResult, load_file
 
-SHAPES = (dutch_csv, json_lines)
-SUFFIXES = {".csv", *json_lines.SUFFIXES}
+SHAPES = (dutch_csv, json_lines, xlsx)
+SUFFIXES = {".csv", *json_lines.SUFFIXES, *xlsx.SUFFIXES}
 
 
 def load_export(

@@ -149,3 +149,112 @@ def test_xlsx_reingest_is_a_no_op_and_a_corrupt_workbook_fails_alone(tmp_path: P
     ]
     assert sorted((p.name, p.read_bytes()) for p in landing.rglob("*.parquet")) == before
     assert list((landing / ".normalised").iterdir()) == []
+
+
+# Qualtrics and the mapping file ------------------------------------------------------------
+
+QUALTRICS = "survey_responses_qualtrics.csv"
+
+
+def test_qualtrics_wide_export_through_the_mapping_file(tmp_path: Path) -> None:
+    report, landing = ingest(tmp_path, "survey_responses", QUALTRICS, "column_mapping.csv")
+    assert (report.failed, report.unknown_files) == ([], [])  # the mapping file is no export
+    assert counts(report) == [(QUALTRICS, 5, 3, 2)]
+    assert ledger(landing, "survey_responses") == [
+        (file_digest(VENDOR / QUALTRICS), QUALTRICS, 5, 3, 2, "q6")
+    ]
+    assert query(
+        f"select response_id, customer_id, survey_type, touchpoint, submitted_at, nps_score, "
+        f"ces_score, csat_score, emotion, comment, language, _extra "
+        f"from read_parquet('{landing}/survey_responses/*.parquet') order by 1"
+    ) == [
+        ("R_1aAbBcC", "C001", "relational", "delivery", datetime(2025, 1, 31, 10, 1), 10, 7, 4,
+         "blij", 'Snel, "vriendelijk"', "nl", '{"q6":"ja"}'),
+        ("R_2dDeEfF", "C002", "relational", "support", datetime(2025, 2, 1, 10, 1), 6, 3, 3,
+         None, None, "en", '{"q6":"nee"}'),
+        ("R_5mMnNoO", None, "relational", "billing", datetime(2025, 2, 4, 10, 1), 0, 1, 1,
+         None, None, "en", '{"q6":null}'),
+    ]  # fmt: skip
+    rows = quarantine(landing)
+    assert [r[:4] for r in rows] == [  # the question text of header row 2 spans two lines
+        (
+            QUALTRICS,
+            7,
+            "nps_score",
+            "nps_score: 'Zeer waarschijnlijkk' is not a known answer label",
+        ),
+        (QUALTRICS, 8, None, "malformed CSV record: Expected Number of Columns: 24 Found: 19"),
+    ]
+    assert rows[1][4].startswith("2025-02-03 10:00:00,") and rows[1][4].endswith(",NL,8,7")
+    landed = query(
+        f"select string_agg(cast(t as varchar), ' ') from (select * from read_parquet("
+        f"'{landing}/survey_responses/*.parquet')) t"
+    )[0][0]
+    assert "192.0.2.1" not in landed and "anna@" not in landed and "Vries" not in landed
+
+
+def test_qualtrics_without_a_survey_type_says_how_to_map_it(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(VENDOR / QUALTRICS, inbox)
+    mapping = (
+        (VENDOR / "column_mapping.csv")
+        .read_text()
+        .replace("survey_responses,,survey_type,relational\n", "")
+    )
+    (inbox / "column_mapping.csv").write_text(mapping)
+    report = ingest_entity(inbox, tmp_path / "landing", ENTITIES["survey_responses"])
+    assert report.failed == [
+        f"{QUALTRICS}: no column for survey_type; map one in column_mapping.csv, "
+        "e.g. 'survey_responses,,survey_type,relational'"
+    ]
+
+
+def test_renamed_columns_of_a_dutch_customers_csv(tmp_path: Path) -> None:
+    name = "customers_renamed_nl.csv"
+    report, landing = ingest(tmp_path, "customers", name, "column_mapping.csv")
+    assert report.failed == []
+    assert counts(report) == [(name, 2, 2, 0)]
+    assert query(
+        f"select customer_id, email_pseudonym is not null, created_at, _file_name "
+        f"from read_parquet('{landing}/customers/*.parquet') order by 1"
+    ) == [
+        ("K1", True, datetime(2024, 12, 31, 9, 30), name),
+        ("K2", False, datetime(2025, 2, 1), name),
+    ]
+    assert ledger(landing, "customers")[0][:2] == (file_digest(VENDOR / name), name)
+    (tmp_path / "plain").mkdir()
+    without_mapping, _ = ingest(tmp_path / "plain", "customers", name)
+    assert without_mapping.failed[0].startswith(
+        f"{name}: missing required column(s) customer_id, created_at;"
+    )
+
+
+def test_a_wrong_mapping_file_fails_with_its_line(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(VENDOR / "customers_renamed_nl.csv", inbox)
+    (inbox / "column_mapping.csv").write_text(
+        "entity,source,column,value\ncustomers,klantnummer,klant_id,\n"
+    )
+    report = ingest_entity(inbox, tmp_path / "landing", ENTITIES["customers"])
+    assert report.failed == [
+        "column_mapping.csv line 2: 'klant_id' is not a column of customers; expected one of "
+        "customer_id, email, full_name, country, segment, acquisition_channel, created_at"
+    ]
+
+
+# Scratch folder ----------------------------------------------------------------------------
+
+
+def test_scratch_left_by_a_killed_load_is_removed_on_the_next_run(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    leftover = landing / ".normalised" / "customers.k1ll3d" / "customers_crm.xlsx"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text('customer_id,email\n"C1","anna@example.nl"\n')
+    other = landing / ".normalised" / "orders.busy"  # another entity's load: not touched
+    other.mkdir()
+    report, _ = ingest(tmp_path, "customers", "customers_crm.xlsx")
+    assert counts(report) == [("customers_crm.xlsx", 5, 2, 3)]
+    assert report.orphans_removed == 1
+    assert sorted(p.name for p in (landing / ".normalised").iterdir()) == ["orders.busy"]

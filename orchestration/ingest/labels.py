@@ -37,10 +37,23 @@ def label_column(name: str) -> str:
     return f'"_label_{name}"'
 
 
-def join_labels(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
-    """Add to ``table`` the score of each label column (column name -> question) by a join."""
+def join_labels(
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]
+) -> frozenset[str]:
+    """Add to ``table`` the score of each label column (column name -> question) by a join.
+
+    Only columns that hold a letter somewhere get one (returned): a file of plain numbers,
+    the common case, pays no join and no extra SQL in its checks.
+    """
+    if columns:
+        found = con.execute(
+            "select ["
+            + ", ".join(f"""bool_or(regexp_matches("{c}", '\\pL'))""" for c in columns)
+            + f"] from {table}"
+        ).fetchone()[0]
+        columns = {c: q for (c, q), has in zip(columns.items(), found, strict=True) if has}
     if not columns:
-        return
+        return frozenset()
     ensure_label_table(con)
     joins, scores = [], []
     for i, (name, question) in enumerate(columns.items()):
@@ -53,3 +66,4 @@ def join_labels(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, s
         f"create or replace temp table {table} as select t.*, {', '.join(scores)}"
         f" from {table} as t {' '.join(joins)}"
     )
+    return frozenset(columns)

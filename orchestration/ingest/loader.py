@@ -52,7 +52,9 @@ def _raw(column: Column, present: set[str]) -> str:
     return f"nullif(trim(\"{column.name}\"), '')" if column.name in present else "null"
 
 
-def column_checks(column: Column, present: set[str]) -> tuple[str, str]:
+def column_checks(
+    column: Column, present: set[str], labelled: frozenset[str] = frozenset()
+) -> tuple[str, str]:
     """(typed value, error message or null) as SQL expressions for one contract column."""
     raw, name = _raw(column, present), column.name
     shown = f"'''' || {raw} || ''''"  # the raw value in quotes, for the message
@@ -60,7 +62,7 @@ def column_checks(column: Column, present: set[str]) -> tuple[str, str]:
         whole = f"regexp_full_match({raw}, '[+-]?[0-9]{{1,9}}')"
         typed = f"case when {whole} then cast({raw} as integer) end"
         not_whole = f"'{name}: ' || {shown} || ' is not a whole number'"
-        if column.labels and name in present:  # a label ("Zeer makkelijk"): from the seed
+        if name in labelled:  # a label ("Zeer makkelijk"): its score from the seed
             typed = f"coalesce({typed}, {label_column(name)})"
             label = f"'{name}: ' || {shown} || ' is not a known answer label'"
             not_whole = f"case when regexp_matches({raw}, '\\pL') then {label} else {not_whole} end"
@@ -176,9 +178,9 @@ def load_file(
                       strict_mode = true, store_rejects = true)"""
     )
     labelled = {c.name: c.labels for c in entity.columns if c.labels and c.name in present}
-    join_labels(con, "parsed", labelled)
+    labelled = join_labels(con, "parsed", labelled)
     key = pseudonym_key(landing.root) if entity.has_personal_data else ""
-    checks = {c.name: column_checks(c, present) for c in entity.columns}
+    checks = {c.name: column_checks(c, present, labelled) for c in entity.columns}
     typed_cols = ",\n".join(
         f"{landed_value(c, checks[c.name][0], key, present)} as {c.landing_name}"
         for c in entity.landing_columns

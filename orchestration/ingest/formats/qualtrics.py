@@ -28,7 +28,6 @@ split is quarantined at its line.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 
@@ -60,8 +59,11 @@ METADATA = {  # Qualtrics column -> contract column ('' = not landed)
 def _header_rows(path: Path) -> tuple[list[list[str]], int]:
     """The first three records and the number of lines they span."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(io.StringIO(handle.read(256 * 1024)))
-        rows = [row for _, row in zip(range(3), reader, strict=False)]
+        reader = csv.reader(handle)  # reads only as far as the third record
+        try:
+            rows = [row for _, row in zip(range(3), reader, strict=False)]
+        except csv.Error:  # e.g. a NUL byte: not this shape
+            return [], 0
         return rows, reader.line_num
 
 

@@ -80,8 +80,13 @@ def _extra_keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> list[str]:
     ]
 
 
-def _value(paths: tuple[str, ...]) -> str:
-    values = [f"json_extract_string(j, {sql_str(p)})" for p in paths]
+def _value(paths: tuple[str, ...], all_paths: list[str]) -> str:
+    """The first non-null of ``paths``, from the list ``v`` of every path's value."""
+    values = []
+    for path in paths:
+        if path not in all_paths:
+            all_paths.append(path)
+        values.append(f"v[{all_paths.index(path) + 1}]")
     return values[0] if len(values) == 1 else f"coalesce({', '.join(values)})"
 
 
@@ -94,15 +99,16 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
             select string_split(content, chr(10)) as parts from read_text({sql_str(path)})
         ),
         numbered as (
-            select i as line_no, trim(ltrim(parts[i], chr(65279)), ' ' || chr(9) || chr(13)) as line
-            from file, range(1, len(parts) + 1) as r(i)
+            select generate_subscripts(parts, 1) as line_no, unnest(parts) as text from file
         ),
         checked as (
-            select line_no, line, json_valid(line) and starts_with(line, '{{') as ok
-            from numbered where line <> ''
+            select line_no, line, json_valid(line) as valid
+            from numbered,
+                lateral (select trim(ltrim(text, chr(65279)), ' ' || chr(9) || chr(13)) as line)
+            where line <> ''
         )
-        select line_no, line, case when ok then json(line) end as j,
-            case when ok then null when json_valid(line) then 'not a JSON object'
+        select line_no, line, case when valid and starts_with(line, '{{') then line end as j,
+            case when j is not null then null when valid then 'not a JSON object'
                 else 'not valid JSON' end as problem
         from checked"""
     )
@@ -110,9 +116,10 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     if lines == 0:
         raise IngestError(f"{path.name}: the file is empty; expected one JSON object per line")
     extra = _extra_keys(con, entity)
-    values = {c: _value(_paths(entity, c)) for c in entity.column_names}
+    paths: list[str] = []  # every JSON path, each parsed out of a line once
+    values = {c: _value(_paths(entity, c), paths) for c in entity.column_names}
     for key in extra:
-        values[key] = _value(("$." + ".".join(f'"{part}"' for part in key.split(".", 1)),))
+        values[key] = _value(("$." + ".".join(f'"{p}"' for p in key.split(".", 1)),), paths)
     fields = [csv_field(v) for v in values.values()]
     fields += [
         csv_field("line_no"),
@@ -121,6 +128,8 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     ]
     header = [*values, "_source_line", "_source_error", "_source_raw"]
     record = " || ',' || ".join(fields)
-    lines_sql = f"select {record} as line from json_lines order by line_no"
+    extracted = f"json_extract_string(j, [{', '.join(sql_str(p) for p in paths)}])"
+    lines_sql = f"""select {record} as line
+        from (select *, {extracted} as v from json_lines) order by line_no"""
     write_lines(con, header, lines_sql, target)
     con.execute("drop table json_lines")

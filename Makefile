@@ -96,7 +96,7 @@ test-spark: parse  ## build the fixture on Spark and on DuckDB; assert every mar
 	  LOYALTY_LANDING=$(SPARK_OUT)/landing \
 	  dbt build --quiet --target spark --target-path $(SPARK_OUT)/target-spark
 	LOYALTY_COMPARE_DUCKDB=$(SPARK_OUT)/loyalty.duckdb LOYALTY_COMPARE_SPARK=$(CURDIR) \
-	  pytest -q tests/spark
+	  pytest -q -s tests/spark
 
 lock: | $(UV)  ## re-pin requirements.lock after changing pyproject.toml
 	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml --extra dev --extra spark \

@@ -117,7 +117,7 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     if case.error is not None:
         assert report.failed == [case.error]
         assert report.loaded == []
-        left = [p for p in landing.rglob("*.parquet*") if p.name != "_empty.parquet"]
+        left = [p for p in landing.rglob("*.parquet*") if p.name != "empty.parquet"]
         assert left == []  # nothing of the file was kept
         return
     assert report.failed == []

@@ -183,7 +183,7 @@ def test_unreadable_files_fail_clearly_and_load_nothing(
     assert len(report.failed) == 1
     assert report.failed[0].startswith("survey_responses_broken.csv: ")
     assert message in report.failed[0]
-    data = [p for p in (tmp_path / "landing").rglob("*.parquet") if p.name != "_empty.parquet"]
+    data = [p for p in (tmp_path / "landing").rglob("*.parquet") if p.name != "empty.parquet"]
     assert data == []
 
 

@@ -100,7 +100,7 @@ def test_killed_ingest_recovers_to_the_same_landing_zone(tmp_path: Path) -> None
     survey = crashed / "survey_responses"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        written = [p for p in survey.glob("*.parquet*") if p.name != "_empty.parquet"]
+        written = [p for p in survey.glob("*.parquet*") if p.name != "empty.parquet"]
         if written:
             break
         time.sleep(0.01)

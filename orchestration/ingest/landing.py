@@ -3,7 +3,7 @@
 Layout (all written by the ingest, read by dbt sources and GX)::
 
     <landing>/<entity>/<file_id>.parquet       accepted rows of one export file
-    <landing>/<entity>/_empty.parquet          zero rows: fixes the schema, so an entity
+    <landing>/<entity>/empty.parquet           zero rows: fixes the schema, so an entity
                                                with no file yet still reads as a table
     <landing>/_quarantine/<entity>__<file_id>.parquet   rejected rows with the reason
     <landing>/_ledger/<entity>__<file_id>.parquet       one row per loaded file
@@ -56,7 +56,7 @@ QUARANTINE_COLUMNS = {
     "reason": "varchar",
     "raw_record": "varchar",
 }
-EMPTY = "_empty.parquet"
+EMPTY = "empty.parquet"
 
 
 def sql_str(value: str | Path) -> str:

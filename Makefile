@@ -17,7 +17,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Everything the fixture build writes goes here (wiped each time).
 FIXTURE_OUT := $(CURDIR)/tmp-fixture
 
-.PHONY: help install parse demo run ingest summary dev lint format dbt-fixture pytest test lock clean
+.PHONY: help install parse demo run ingest summary report dev lint format dbt-fixture pytest test lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ ingest: install  ## only load new inbox files into the landing zone (then `dbt b
 
 summary: install  ## print the summary from the marts
 	python -m orchestration summary
+
+report: install  ## (re)write the loyalty report from the marts (LOYALTY_REPORT_LANGUAGE=en|nl)
+	python -m orchestration report
 
 dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
 	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml

@@ -17,7 +17,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Everything the fixture build writes goes here (wiped each time).
 FIXTURE_OUT := $(CURDIR)/tmp-fixture
 
-.PHONY: help install parse demo run ingest summary report dev lint format dbt-fixture pytest test lock clean
+.PHONY: help install parse demo run ingest summary report docs dev lint format dbt-fixture pytest test lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ summary: install  ## print the summary from the marts
 
 report: install  ## (re)write the loyalty report from the marts (LOYALTY_REPORT_LANGUAGE=en|nl)
 	python -m orchestration report
+
+docs: parse  ## dbt docs site (site/dbt) and GX Data Docs (site/gx) from the warehouse
+	python -m orchestration docs
 
 dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
 	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml

@@ -3,6 +3,7 @@
 - ingest   load new inbox files into the landing zone (then a plain `dbt build` works);
 - run      run the whole Dagster job (ingest -> dbt build -> GX checks -> report) in this process;
 - summary  print the summary from the marts (read-only);
+- docs     build the dbt docs site and the GX Data Docs (LOYALTY_DOCS_SITE, default site/);
 - report   (re)write the loyalty report from the marts (LOYALTY_REPORT, LOYALTY_REPORT_LANGUAGE);
 - demo     generate the demo inbox, run the job, print the summary and where the report is.
 """
@@ -82,6 +83,15 @@ def _report(settings: Settings) -> int:
     return 0
 
 
+def _docs(settings: Settings) -> int:
+    from orchestration.serve.docs import build_docs
+
+    for index in build_docs(settings=settings):
+        print(f"docs: {index}")
+    print("serve the dbt site with: python -m http.server -d site/dbt -b 127.0.0.1 8080")
+    return 0
+
+
 def _reset_for_demo(settings: Settings, force: bool) -> None:
     """The demo starts from nothing: its inbox, the landing zone and the warehouse."""
     from orchestration.ingest.run import inbox_files
@@ -124,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("ingest", "run", "summary", "report"):
+    for name in ("ingest", "run", "summary", "report", "docs"):
         sub.add_parser(name)
     demo = sub.add_parser("demo")
     demo.add_argument("--customers", type=int, default=5000)
@@ -140,7 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.serve.report.labels import UnknownLanguage
     from orchestration.serve.warehouse import WarehouseMissing
 
-    commands = {"ingest": _ingest, "run": _run, "summary": _summary, "report": _report}
+    commands = {
+        "ingest": _ingest,
+        "run": _run,
+        "summary": _summary,
+        "report": _report,
+        "docs": _docs,
+    }
     try:
         return commands[args.command](settings)
     except (WarehouseMissing, UnknownLanguage) as error:

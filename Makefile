@@ -19,7 +19,7 @@ FIXTURE_OUT := $(CURDIR)/tmp-fixture
 # make test-spark: the fixture landing, the DuckDB build and dbt's Spark target dir.
 SPARK_OUT := $(CURDIR)/tmp-spark
 
-.PHONY: help install parse demo run ingest summary dev lint format dbt-fixture pytest test test-spark lock clean
+.PHONY: help install parse demo run ingest summary report docs dev lint format dbt-fixture pytest test test-spark lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ ingest: install  ## only load new inbox files into the landing zone (then `dbt b
 
 summary: install  ## print the summary from the marts
 	python -m orchestration summary
+
+report: install  ## (re)write the loyalty report from the marts (LOYALTY_REPORT_LANGUAGE=en|nl)
+	python -m orchestration report
+
+docs: parse  ## dbt docs site (site/dbt) and GX Data Docs (site/gx) from the warehouse
+	python -m orchestration docs
 
 dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
 	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml

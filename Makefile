@@ -16,8 +16,10 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 # Everything the fixture build writes goes here (wiped each time).
 FIXTURE_OUT := $(CURDIR)/tmp-fixture
+# make test-spark: the fixture landing, the DuckDB build and dbt's Spark target dir.
+SPARK_OUT := $(CURDIR)/tmp-spark
 
-.PHONY: help install parse demo run ingest summary dev lint format dbt-fixture pytest test lock clean bench
+.PHONY: help install parse demo run ingest summary report docs dev lint format dbt-fixture pytest test test-spark lock clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +57,12 @@ ingest: install  ## only load new inbox files into the landing zone (then `dbt b
 summary: install  ## print the summary from the marts
 	python -m orchestration summary
 
+report: install  ## (re)write the loyalty report from the marts (LOYALTY_REPORT_LANGUAGE=en|nl)
+	python -m orchestration report
+
+docs: parse  ## dbt docs site (site/dbt) and GX Data Docs (site/gx) from the warehouse
+	python -m orchestration docs
+
 dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
 	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml
 	dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
@@ -81,6 +89,21 @@ pytest: parse  ## the pytest suite (loaders, dbt args, definitions, end to end)
 
 test: lint dbt-fixture pytest  ## everything CI runs
 
+# dbt-spark session mode keeps its metastore (metastore_db/, derby.log) and tables
+# (spark-warehouse/) in the cwd: wiped first, so every run starts from nothing.
+test-spark: parse  ## build the fixture on Spark and on DuckDB; assert every mart is equal
+	rm -rf metastore_db spark-warehouse derby.log $(SPARK_OUT)
+	LOYALTY_INBOX=tests/fixtures/inbox LOYALTY_LANDING=$(SPARK_OUT)/landing \
+	  LOYALTY_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb python -m orchestration ingest
+	TIMEFORMAT='fixture dbt build on duckdb: %0R s'; time \
+	  LOYALTY_LANDING=$(SPARK_OUT)/landing LOYALTY_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb \
+	  dbt build --quiet --target duckdb --target-path $(SPARK_OUT)/target-duckdb
+	TIMEFORMAT='fixture dbt build on spark: %0R s'; time \
+	  LOYALTY_LANDING=$(SPARK_OUT)/landing \
+	  dbt build --quiet --target spark --target-path $(SPARK_OUT)/target-spark
+	LOYALTY_COMPARE_DUCKDB=$(SPARK_OUT)/loyalty.duckdb LOYALTY_COMPARE_SPARK=$(CURDIR) \
+	  pytest -q -s tests/spark
+
 # Benchmark sizes: smoke (50k survey responses), 1m, 10m. Scratch data under BENCH_DIR.
 SIZE ?= smoke
 BENCH_DIR ?= /tmp/issue5
@@ -88,9 +111,9 @@ bench: install  ## time the pipeline vs the hand-written DuckDB SQL and pandas (
 	BENCH_DIR=$(BENCH_DIR) python -m bench.run --size $(SIZE)
 
 lock: | $(UV)  ## re-pin requirements.lock after changing pyproject.toml
-	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml --extra dev \
+	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml --extra dev --extra spark \
 	  -o requirements.lock --custom-compile-command "make lock"
 
 clean:  ## remove build output and local data (keeps .venv)
-	rm -rf target logs tmp-fixture data .dagster_home
+	rm -rf target logs tmp-fixture tmp-spark data .dagster_home metastore_db spark-warehouse derby.log
 	rm -f warehouse/*.duckdb warehouse/*.wal

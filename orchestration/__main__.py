@@ -1,9 +1,11 @@
-"""Command line: `python -m orchestration {ingest,run,summary,demo}`.
+"""Command line: `python -m orchestration {ingest,run,summary,report,demo}`.
 
 - ingest   load new inbox files into the landing zone (then a plain `dbt build` works);
-- run      run the whole Dagster job (ingest -> dbt build -> GX checks) in this process;
+- run      run the whole Dagster job (ingest -> dbt build -> GX checks -> report) in this process;
 - summary  print the summary from the marts (read-only);
-- demo     generate the demo inbox, run the job, print the summary.
+- docs     build the dbt docs site and the GX Data Docs (LOYALTY_DOCS_SITE, default site/);
+- report   (re)write the loyalty report from the marts (LOYALTY_REPORT, LOYALTY_REPORT_LANGUAGE);
+- demo     generate the demo inbox, run the job, print the summary and where the report is.
 """
 
 from __future__ import annotations
@@ -73,6 +75,23 @@ def _summary(settings: Settings) -> int:
     return 0
 
 
+def _report(settings: Settings) -> int:
+    from orchestration.serve.report import build_report, report_language, report_path
+
+    path = build_report(settings.warehouse, report_path(settings.warehouse), report_language())
+    print(f"loyalty report: {path}")
+    return 0
+
+
+def _docs(settings: Settings) -> int:
+    from orchestration.serve.docs import build_docs
+
+    for index in build_docs(settings=settings):
+        print(f"docs: {index}")
+    print("serve the dbt site with: python -m http.server -d site/dbt -b 127.0.0.1 8080")
+    return 0
+
+
 def _reset_for_demo(settings: Settings, force: bool) -> None:
     """The demo starts from nothing: its inbox, the landing zone and the warehouse."""
     from orchestration.ingest.run import inbox_files
@@ -101,7 +120,10 @@ def _demo(settings: Settings, customers: int, seed: int, force: bool) -> int:
     if code == 0:
         print()
         _summary(settings)
-        print(f"\n(pipeline wall time {time.perf_counter() - started:.1f} s)")
+        from orchestration.serve.report import report_path
+
+        print(f"\nloyalty report (open it in a browser): {report_path(settings.warehouse)}")
+        print(f"(pipeline wall time {time.perf_counter() - started:.1f} s)")
     return code
 
 
@@ -112,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("ingest", "run", "summary"):
+    for name in ("ingest", "run", "summary", "report", "docs"):
         sub.add_parser(name)
     demo = sub.add_parser("demo")
     demo.add_argument("--customers", type=int, default=5000)
@@ -125,7 +147,21 @@ def main(argv: list[str] | None = None) -> int:
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     if args.command == "demo":
         return _demo(settings, args.customers, args.seed, args.force or not user_set_inbox)
-    return {"ingest": _ingest, "run": _run, "summary": _summary}[args.command](settings)
+    from orchestration.serve.report.labels import UnknownLanguage
+    from orchestration.serve.warehouse import WarehouseMissing
+
+    commands = {
+        "ingest": _ingest,
+        "run": _run,
+        "summary": _summary,
+        "report": _report,
+        "docs": _docs,
+    }
+    try:
+        return commands[args.command](settings)
+    except (WarehouseMissing, UnknownLanguage) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

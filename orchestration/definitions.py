@@ -1,4 +1,4 @@
-"""The Dagster code location: wires ingest -> transform -> quality; no logic here."""
+"""The Dagster code location: wires ingest -> transform -> quality -> serve; no logic here."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from orchestration.config import Settings
 from orchestration.ingest.assets import ingest_assets
 from orchestration.ingest.sensors import inbox_sensor
 from orchestration.quality.checks import build_gx_checks
+from orchestration.serve.assets import serve_assets
 from orchestration.transform.assets import dbt_resource, loyalty_dbt_assets
 
 # dbt, GX and the ingest must see the same absolute paths, whatever the working directory.
@@ -22,7 +23,8 @@ Settings.from_env().apply_to_environ()
 loyalty_pipeline = define_asset_job(
     name="loyalty_pipeline",
     selection=AssetSelection.all(),
-    description="Ingest new exports, build and test the dbt project, validate with GX.",
+    description="Ingest new exports, build and test the dbt project, validate with GX, "
+    "write the loyalty report.",
 )
 
 daily_schedule = ScheduleDefinition(
@@ -35,7 +37,7 @@ daily_schedule = ScheduleDefinition(
 )
 
 defs = Definitions(
-    assets=[*ingest_assets, loyalty_dbt_assets],
+    assets=[*ingest_assets, loyalty_dbt_assets, *serve_assets],
     asset_checks=build_gx_checks(),
     jobs=[loyalty_pipeline],
     schedules=[daily_schedule],

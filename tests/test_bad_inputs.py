@@ -48,7 +48,7 @@ CASES: dict[str, Case] = {
     "ces_out_of_range": Case((1, 0, 1), ((2, "ces_score: 8 is outside 1-7"),)),
     "csat_zero": Case((1, 0, 1), ((2, "csat_score: 0 is outside 1-5"),)),
     "all_scores_out_of_range": Case((1, 0, 1), ((2, "nps_score: 12 is outside 0-10; ces_score: 0 is outside 1-7; csat_score: 6 is outside 1-5"),)),
-    "non_numeric_score": Case((1, 0, 1), ((2, "nps_score: 'nine' is not a whole number"),)),
+    "non_numeric_score": Case((1, 0, 1), ((2, "nps_score: 'nine' is not a known answer label"),)),
     "decimal_score": Case((1, 0, 1), ((2, "nps_score: '7.5' is not a whole number"),)),
     "huge_integer_score": Case((1, 0, 1), ((2, "nps_score: '99999999999' is not a whole number"),)),
     "skipped_scores": Case((1, 1, 0), query=f"select nps_score, ces_score, csat_score from {DATA}", expect=((None, None, None),)),
@@ -83,7 +83,7 @@ CASES: dict[str, Case] = {
     "too_many_fields": Case((1, 0, 1), ((2, "malformed CSV record: Expected Number of Columns: 13 Found: 14"),)),
     # the open quote swallows the rest of the file into one record; its raw text keeps it all
     "unterminated_quote": Case((2, 1, 1), ((3, "malformed CSV record: Value with unterminated quote found."),)),
-    "mixed_good_and_bad": Case((5, 2, 3), ((3, "nps_score: 'x' is not a whole number"), (5, "malformed CSV record: Expected Number of Columns: 13 Found: 14"), (6, "submitted_at: '2025-13-01' is not an ISO-8601 timestamp"))),
+    "mixed_good_and_bad": Case((5, 2, 3), ((3, "nps_score: 'x' is not a known answer label"), (5, "malformed CSV record: Expected Number of Columns: 13 Found: 14"), (6, "submitted_at: '2025-13-01' is not an ISO-8601 timestamp"))),
     # encodings and bytes
     "nul_bytes": Case(error=f"{FILE}: the file contains NUL bytes; expected UTF-8 CSV text"),
     "latin1_bytes": Case(error=f"{FILE}: not UTF-8 text (byte 194); save the export as UTF-8 CSV"),
@@ -117,7 +117,7 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     if case.error is not None:
         assert report.failed == [case.error]
         assert report.loaded == []
-        left = [p for p in landing.rglob("*.parquet*") if p.name != "_empty.parquet"]
+        left = [p for p in landing.rglob("*.parquet*") if p.name != "empty.parquet"]
         assert left == []  # nothing of the file was kept
         return
     assert report.failed == []

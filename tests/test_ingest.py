@@ -59,7 +59,7 @@ def test_fixture_inbox_counts_and_quarantine(inbox: Path, tmp_path: Path) -> Non
             6,
             "nps_score",
             "abc",
-            "nps_score: 'abc' is not a whole number",
+            "nps_score: 'abc' is not a known answer label",
         ),
         (
             "survey_responses_2025-02.csv",
@@ -183,7 +183,7 @@ def test_unreadable_files_fail_clearly_and_load_nothing(
     assert len(report.failed) == 1
     assert report.failed[0].startswith("survey_responses_broken.csv: ")
     assert message in report.failed[0]
-    data = [p for p in (tmp_path / "landing").rglob("*.parquet") if p.name != "_empty.parquet"]
+    data = [p for p in (tmp_path / "landing").rglob("*.parquet") if p.name != "empty.parquet"]
     assert data == []
 
 

@@ -100,7 +100,7 @@ def test_killed_ingest_recovers_to_the_same_landing_zone(tmp_path: Path) -> None
     survey = crashed / "survey_responses"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        written = [p for p in survey.glob("*.parquet*") if p.name != "_empty.parquet"]
+        written = [p for p in survey.glob("*.parquet*") if p.name != "empty.parquet"]
         if written:
             break
         time.sleep(0.01)
@@ -137,3 +137,50 @@ def test_ingesting_the_same_inbox_twice_changes_nothing(inbox: Path, tmp_path: P
     second = ingest_all(inbox, landing)
     assert all(not r.loaded and not r.failed and r.orphans_removed == 0 for r in second)
     assert files() == before
+
+
+def big_json_lines_inbox(inbox: Path, files: int = 2, rows: int = 60_000) -> None:
+    """Survey exports as JSON lines (a vendor shape, converted in <landing>/.normalised/)."""
+    inbox.mkdir()
+    con = duckdb.connect()
+    for n in range(files):
+        con.execute(
+            f"""copy (
+                select 'R' || i as response_id, {{'id': 'C' || (i % 5000)}} as customer,
+                    'relational' as survey_type,
+                    strftime(timestamp '2025-01-01' + to_seconds(i), '%Y-%m-%dT%H:%M:%S')
+                        as submitted_at,
+                    {{'nps': case when i % 1000 = 0 then 11 else i % 11 end,
+                      'ces': 1 + i % 7, 'comment': 'comment ' || i}} as answers
+                from range({n * rows}, {(n + 1) * rows}) as t(i)
+            ) to '{inbox}/survey_responses_{n:02d}.jsonl' (format json)"""
+        )
+    con.close()
+
+
+@pytest.mark.e2e
+def test_killed_vendor_ingest_leaves_no_scratch_and_recovers(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    big_json_lines_inbox(inbox)
+    reference, crashed = tmp_path / "reference", tmp_path / "crashed"
+    ingest_all(inbox, reference)
+
+    process = run_ingest(inbox, crashed)
+    scratch = crashed / ".normalised"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(scratch.glob("survey_responses.*/*.jsonl")):  # a converted file is being written
+            break
+        time.sleep(0.005)
+    assert process.poll() is None, "the ingest finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert any(scratch.glob("survey_responses.*"))  # the kill left the scratch folder behind
+
+    reports = {r.entity: r for r in ingest_all(inbox, crashed)}
+    assert reports["survey_responses"].failed == []
+    assert reports["survey_responses"].orphans_removed >= 1
+    assert list(scratch.iterdir()) == []
+    assert_same_landing(crashed, reference)  # also: no file but Parquet is left anywhere
+    again = {r.entity: r for r in ingest_all(inbox, crashed)}["survey_responses"]
+    assert (again.loaded, len(again.skipped)) == ([], 2)

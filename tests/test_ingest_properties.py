@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orchestration.ingest.contract import ENTITIES, Column
+from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
-from orchestration.ingest.loader import IngestError, load_file
+from orchestration.ingest.loader import load_file
 
 SURVEY = ENTITIES["survey_responses"]
 ROWS_PER_FILE = (200, 400)

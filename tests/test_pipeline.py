@@ -118,6 +118,18 @@ def test_responses_customers_and_flags(pipeline_result, loyalty_env) -> None:
     assert customers[0][:5] == ("C001", 3, 300.0, 9, 2)  # R008 (11) was quarantined
 
 
+def test_job_writes_the_loyalty_report(pipeline_result, loyalty_env) -> None:
+    report = loyalty_env["warehouse"].parent / "report" / "loyalty_report.html"
+    (materialization,) = [
+        m
+        for m in pipeline_result.get_asset_materialization_events()
+        if m.asset_key.path == ["serve", "loyalty_report"]
+    ]
+    assert materialization.materialization.metadata["path"].value == str(report)
+    html = report.read_text(encoding="utf-8")
+    assert 'data-testid="nps-latest">100.0<' in html  # March 2025: one promoter
+
+
 def test_second_run_changes_nothing(pipeline_result, loyalty_env) -> None:
     sql = "select * from marts.fct_nps_monthly order by month_start"
     before = marts(loyalty_env["warehouse"], sql)

@@ -16,7 +16,8 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
         group_name="ingest",
         kinds={"duckdb", "parquet"},
         description=(
-            f"New `{entity.name}*.csv` exports from the inbox, typed, as Parquet in the landing "
+            f"New `{entity.name}*` exports (.csv, .xlsx, .jsonl) from the inbox, typed, as "
+            "Parquet in the landing "
             "folder; rejected rows go to the quarantine and every file gets a ledger row."
         ),
     )
@@ -33,7 +34,7 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
         if report.unknown_files:
             context.log.warning(
                 "not an export of any entity (the name must start with "
-                f"{', '.join(ENTITIES)} and end in .csv), ignored: "
+                f"{', '.join(ENTITIES)} and end in .csv, .xlsx, .jsonl or .ndjson), ignored: "
                 + ", ".join(report.unknown_files)
             )
         metadata = {

@@ -32,6 +32,8 @@ class Column:
     min_value / max_value: inclusive range for integer scores.
     max_days_after_load: a timestamp later than the load time plus this many days is
     rejected (a survey cannot be answered after the file was exported).
+    labels: the question of seeds/answer_labels.csv whose labels this score column accepts
+    instead of a number (orchestration/ingest/labels.py).
     personal: personal data, never landed as delivered: "pseudonymise" lands a keyed hash
     as <name>_pseudonym (orchestration/ingest/pseudonym.py); "drop" does not land at all.
     """
@@ -44,6 +46,7 @@ class Column:
     max_value: int | None = None
     max_days_after_load: int | None = None
     personal: str = ""
+    labels: str = ""
 
     @property
     def landing_name(self) -> str | None:
@@ -154,9 +157,9 @@ ENTITIES: dict[str, Entity] = {
                 Column("touchpoint", allowed=TOUCHPOINTS),
                 Column("channel", allowed=CHANNELS),
                 Column("submitted_at", "timestamp", required=True, max_days_after_load=1),
-                Column("nps_score", "integer", min_value=0, max_value=10),
-                Column("ces_score", "integer", min_value=1, max_value=7),
-                Column("csat_score", "integer", min_value=1, max_value=5),
+                Column("nps_score", "integer", min_value=0, max_value=10, labels="nps"),
+                Column("ces_score", "integer", min_value=1, max_value=7, labels="ces"),
+                Column("csat_score", "integer", min_value=1, max_value=5, labels="csat"),
                 Column("emotion"),
                 Column("comment"),
                 Column("language"),

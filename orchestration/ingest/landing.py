@@ -3,19 +3,22 @@
 Layout (all written by the ingest, read by dbt sources and GX)::
 
     <landing>/<entity>/<file_id>.parquet       accepted rows of one export file
-    <landing>/<entity>/_empty.parquet          zero rows: fixes the schema, so an entity
+    <landing>/<entity>/empty.parquet           zero rows: fixes the schema, so an entity
                                                with no file yet still reads as a table
     <landing>/_quarantine/<entity>__<file_id>.parquet   rejected rows with the reason
     <landing>/_ledger/<entity>__<file_id>.parquet       one row per loaded file
 
 ``file_id`` is the SHA-256 of the file's bytes. The ledger row is written last and
 is the commit marker of a load: data or quarantine files without a ledger row are
-left-overs of an interrupted load and are removed before the next one.
+left-overs of an interrupted load and are removed before the next one, and so are the
+scratch folders ``<landing>/.normalised/<entity>.*`` in which vendor files are converted.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -53,7 +56,7 @@ QUARANTINE_COLUMNS = {
     "reason": "varchar",
     "raw_record": "varchar",
 }
-EMPTY = "_empty.parquet"
+EMPTY = "empty.parquet"
 
 
 def sql_str(value: str | Path) -> str:
@@ -85,6 +88,7 @@ class Landing:
         self.root = root
         self.ledger_dir = root / "_ledger"
         self.quarantine_dir = root / "_quarantine"
+        self.scratch_root = root / ".normalised"
 
     def entity_dir(self, entity: Entity) -> Path:
         return self.root / entity.name
@@ -97,6 +101,12 @@ class Landing:
 
     def ledger_path(self, entity: Entity, file_id: str) -> Path:
         return self.ledger_dir / f"{entity.name}__{file_id}.parquet"
+
+    def new_scratch(self, entity: Entity) -> Path:
+        """A fresh scratch folder for converting one vendor file (formats/); it may hold
+        personal data as delivered, so the caller removes it, and so does remove_orphans."""
+        self.scratch_root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{entity.name}.", dir=self.scratch_root))
 
     def ensure_layout(self, con: duckdb.DuckDBPyConnection) -> None:
         """Create every folder with its zero-row schema file (idempotent)."""
@@ -117,8 +127,11 @@ class Landing:
         return con.execute(f"select file_id, load_seq from read_parquet([{paths}])").fetchall()
 
     def remove_orphans(self, entity: Entity, loaded: set[str]) -> list[Path]:
-        """Delete files of interrupted loads: temporaries, and data without a ledger row."""
-        removed = []
+        """Delete files of interrupted loads: temporaries, data without a ledger row, and the
+        entity's scratch folders (a converted vendor file holds plain e-mail addresses)."""
+        removed = list(self.scratch_root.glob(f"{entity.name}.*"))
+        for folder in removed:
+            shutil.rmtree(folder, ignore_errors=True)
         candidates = [
             *self.entity_dir(entity).glob("*.parquet*"),
             *self.quarantine_dir.glob(f"{entity.name}__*.parquet*"),

@@ -13,21 +13,17 @@ rows read = rows accepted + rows quarantined holds for every file:
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from orchestration.ingest.contract import Column, Entity
+from orchestration.ingest.header import read_header
+from orchestration.ingest.labels import join_labels, label_column
 from orchestration.ingest.landing import Landing, copy_atomic, sql_str
 from orchestration.ingest.pseudonym import pseudonym_key, pseudonym_sql
-
-
-class IngestError(Exception):
-    """A file that cannot be loaded at all; the message names the file and what was expected."""
 
 
 @dataclass(frozen=True)
@@ -52,64 +48,27 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_header(path: Path, entity: Entity) -> list[str]:
-    """The header row's column names; a clear error if there is none."""
-    with path.open("rb") as handle:
-        head = handle.read(64 * 1024)
-    if not head.strip():
-        raise IngestError(
-            f"{path.name}: the file is empty; expected a CSV header row with "
-            f"{', '.join(entity.column_names)}"
-        )
-    if b"\x00" in head:
-        raise IngestError(f"{path.name}: the file contains NUL bytes; expected UTF-8 CSV text")
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if len(head) < 64 * 1024 or exc.start < len(head) - 4:
-            raise IngestError(
-                f"{path.name}: not UTF-8 text (byte {exc.start}); save the export as UTF-8 CSV"
-            ) from exc
-        text = head[: exc.start].decode("utf-8-sig")
-    first_line = next(csv.reader(io.StringIO(text)), [])
-    header = [name.strip().lower() for name in first_line]
-    if len(set(header)) != len(header):
-        raise IngestError(f"{path.name}: the header repeats a column name: {first_line}")
-    missing = [c for c in entity.required_columns if c not in header]
-    if missing:
-        raise IngestError(
-            f"{path.name}: missing required column(s) {', '.join(missing)}; "
-            + _delimiter_hint(header)
-            + f"the header is {', '.join(header) or '(empty)'}; "
-            f"expected {', '.join(entity.column_names)}"
-        )
-    return header
-
-
-def _delimiter_hint(header: list[str]) -> str:
-    """A header read as one column that holds another delimiter: say so plainly."""
-    if len(header) == 1:
-        for name, delimiter in (("semicolon", ";"), ("tab", "\t"), ("pipe", "|")):
-            if delimiter in header[0]:
-                return f"expected comma-separated; the header looks {name}-separated; "
-    return ""
-
-
 def _raw(column: Column, present: set[str]) -> str:
     return f"nullif(trim(\"{column.name}\"), '')" if column.name in present else "null"
 
 
-def column_checks(column: Column, present: set[str]) -> tuple[str, str]:
+def column_checks(
+    column: Column, present: set[str], labelled: frozenset[str] = frozenset()
+) -> tuple[str, str]:
     """(typed value, error message or null) as SQL expressions for one contract column."""
     raw, name = _raw(column, present), column.name
     shown = f"'''' || {raw} || ''''"  # the raw value in quotes, for the message
     if column.kind == "integer":
         whole = f"regexp_full_match({raw}, '[+-]?[0-9]{{1,9}}')"
         typed = f"case when {whole} then cast({raw} as integer) end"
+        not_whole = f"'{name}: ' || {shown} || ' is not a whole number'"
+        if name in labelled:  # a label ("Zeer makkelijk"): its score from the seed
+            typed = f"coalesce({typed}, {label_column(name)})"
+            label = f"'{name}: ' || {shown} || ' is not a known answer label'"
+            not_whole = f"case when regexp_matches({raw}, '\\pL') then {label} else {not_whole} end"
         low, high = column.min_value, column.max_value
         error = (
-            f"case when {raw} is not null and {typed} is null"
-            f" then '{name}: ' || {shown} || ' is not a whole number'"
+            f"case when {raw} is not null and {typed} is null then {not_whole}"
             f" when {typed} not between {low} and {high}"
             f" then '{name}: ' || {raw} || ' is outside {low}-{high}' end"
         )
@@ -166,6 +125,27 @@ def raw_pairs(entity: Entity, header: list[str], key: str) -> list[str]:
     return pairs
 
 
+SOURCE_COLUMNS = ("_source_line", "_source_error", "_source_raw")
+
+
+def source_problems(present: set[str], problems: str) -> str:
+    """The record's problems; a converter's reason why it could not be read replaces them."""
+    checked = f"list_filter([{problems}], lambda p: p is not null)"
+    if "_source_error" not in present:
+        return checked
+    source = """[{'col': cast(null as varchar), 'reason': "_source_error"}]"""
+    return f'case when "_source_error" is not null then {source} else {checked} end'
+
+
+def source_lineage(present: set[str], key: str) -> str:
+    """The record's line in the user's file and the text of an unreadable record, if given."""
+    line = 'try_cast("_source_line" as bigint)' if "_source_line" in present else "null"
+    raw = '"_source_raw"' if "_source_raw" in present else "null"
+    if key and raw != "null":
+        raw = f"case when {raw} is not null then '(withheld: the record holds personal data)' end"
+    return f"cast({line} as bigint) as _source_line, cast({raw} as varchar) as _source_raw"
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -185,7 +165,8 @@ def load_file(
     file_id = file_digest(origin)
     header = read_header(path, entity)
     present = set(header)
-    extra = [c for c in header if c not in entity.column_names]
+    fields = [c for c in header if c not in SOURCE_COLUMNS]
+    extra = [c for c in fields if c not in entity.column_names]
     missing = tuple(c for c in entity.column_names if c not in present)
     columns = "{" + ", ".join(f"{sql_str(c)}: 'varchar'" for c in header) + "}"
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
@@ -196,8 +177,10 @@ def load_file(
                       delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
                       strict_mode = true, store_rejects = true)"""
     )
+    labelled = {c.name: c.labels for c in entity.columns if c.labels and c.name in present}
+    labelled = join_labels(con, "parsed", labelled)
     key = pseudonym_key(landing.root) if entity.has_personal_data else ""
-    checks = {c.name: column_checks(c, present) for c in entity.columns}
+    checks = {c.name: column_checks(c, present, labelled) for c in entity.columns}
     typed_cols = ",\n".join(
         f"{landed_value(c, checks[c.name][0], key, present)} as {c.landing_name}"
         for c in entity.landing_columns
@@ -211,7 +194,7 @@ def load_file(
         if extra
         else "cast(null as varchar)"
     )
-    raw_json = "json_object(" + ", ".join(raw_pairs(entity, header, key)) + ")"
+    raw_json = "json_object(" + ", ".join(raw_pairs(entity, fields, key)) + ")"
     con.execute(
         f"""create or replace temp table typed as
         select {typed_cols},
@@ -219,8 +202,9 @@ def load_file(
             cast({load_seq} as bigint) as _load_seq, _record,
             cast(timezone('UTC', now()) as timestamp) as _loaded_at,
             {extra_json} as _extra,
-            list_filter([{problems}], lambda p: p is not null) as _problems,
-            case when len(_problems) > 0 then {raw_json} end as _raw_record
+            {source_problems(present, problems)} as _problems,
+            case when len(_problems) > 0 then {raw_json} end as _raw_record,
+            {source_lineage(present, key)}
         from parsed"""
     )
     landing_cols = ", ".join([*(c.landing_name for c in entity.landing_columns), *_lineage()])
@@ -241,10 +225,13 @@ def load_file(
         )
         select {sql_str(file_id)} as file_id, {sql_str(origin.name)} as file_name,
             {sql_str(entity.name)} as entity,
-            _record + 1 + (select count(*) from shifted where records_before < _record) as line,
+            coalesce(
+                _source_line,
+                _record + 1 + (select count(*) from shifted where records_before < _record)
+            ) as line,
             _problems[1].col as column_name, _raw_record ->> _problems[1].col as value,
             array_to_string(list_transform(_problems, lambda p: p.reason), '; ') as reason,
-            cast(_raw_record as varchar) as raw_record
+            coalesce(_source_raw, cast(_raw_record as varchar)) as raw_record
         from typed where len(_problems) > 0
         union all
         select {sql_str(file_id)}, {sql_str(origin.name)}, {sql_str(entity.name)}, line,

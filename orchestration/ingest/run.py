@@ -15,8 +15,10 @@ import duckdb
 from orchestration.ingest.contract import ENTITIES, Entity, entity_of
 from orchestration.ingest.formats import SUFFIXES as INBOX_SUFFIXES
 from orchestration.ingest.formats import load_export
+from orchestration.ingest.formats.mapping import MAPPING_FILE
+from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
-from orchestration.ingest.loader import IngestError, LoadResult, file_digest
+from orchestration.ingest.loader import LoadResult, file_digest
 
 
 @dataclass
@@ -51,12 +53,14 @@ def ingest_connection(landing_root: Path) -> Iterator[duckdb.DuckDBPyConnection]
 
 
 def inbox_files(inbox: Path) -> dict[str, list[Path]]:
-    """Inbox files by entity name, each list in name order; unknown files under ''."""
+    """Inbox files by entity name, each list in name order; unknown files under ''.
+
+    The mapping file (formats/mapping.py) is not an export and not reported as unknown."""
     found: dict[str, list[Path]] = {}
     if not inbox.is_dir():
         return found
     for path in sorted(inbox.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+        if not path.is_file() or path.name.startswith(".") or path.name == MAPPING_FILE:
             continue
         entity = entity_of(path.name) if path.suffix.lower() in INBOX_SUFFIXES else None
         found.setdefault(entity.name if entity else "", []).append(path)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.serve.report.data import significant_change
 from orchestration.serve.warehouse import read_only
 
 
@@ -27,9 +28,8 @@ def _nps_section(con: duckdb.DuckDBPyConnection, months: int) -> list[str]:
     previous = None
     for month, n, nps, low, high in reversed(trend):
         # A change is marked when the two months' intervals do not overlap (conservative).
-        mark = ""
-        if previous and (low > previous[1] or high < previous[0]):
-            mark = "  ▲ significant rise" if low > previous[1] else "  ▼ significant fall"
+        change = significant_change(previous, (low, high))
+        mark = {"up": "  ▲ significant rise", "down": "  ▼ significant fall"}.get(change, "")
         interval = f"[{_f(low):>6}, {_f(high):>6}]"
         lines.append(f"  {month:%Y-%m}  NPS {_f(nps):>6}  {interval}  n={n}{mark}")
         previous = (low, high)

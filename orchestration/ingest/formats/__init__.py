@@ -10,33 +10,52 @@ ledger and the quarantine hash and name the user's file, so a re-delivery is sti
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 
 from orchestration.ingest.contract import Entity
-from orchestration.ingest.formats import dutch_csv
+from orchestration.ingest.formats import dutch_csv, json_lines, qualtrics, xlsx
+from orchestration.ingest.formats.mapping import read_mapping, rename_header
 from orchestration.ingest.landing import Landing
 from orchestration.ingest.loader import LoadResult, load_file
 
-SHAPES = (dutch_csv,)
-SUFFIXES = {".csv"}
+SHAPES = (qualtrics, dutch_csv, json_lines, xlsx)
+SUFFIXES = {".csv", *json_lines.SUFFIXES, *xlsx.SUFFIXES}
+
+
+def _shape(path: Path, entity: Entity) -> ModuleType | None:
+    return next((s for s in SHAPES if s.detect(path, entity)), None)
 
 
 def load_export(
     con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, landing: Landing, load_seq: int
 ) -> LoadResult:
-    """Load one inbox file of any supported shape; a canonical CSV goes straight to the loader."""
-    shape = next((s for s in SHAPES if s.detect(path, entity)), None)
-    if shape is None:
+    """Load one inbox file of any supported shape; a canonical CSV goes straight to the loader.
+
+    Renames of ``column_mapping.csv`` (formats/mapping.py) apply to the header of a CSV before
+    its shape is detected, and to the header an .xlsx sheet converts to.
+    """
+    renames = read_mapping(path.parent).renames_of(entity.name)
+    shape = _shape(path, entity)
+    if shape is None and not renames:
         return load_file(con, path, entity, landing, load_seq)
-    scratch_root = landing.root / ".normalised"
-    scratch_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=scratch_root))
+    scratch = landing.new_scratch(entity)
     try:
         canonical = scratch / path.name  # the same name, so loader messages name the user's file
-        shape.to_canonical(con, path, entity, canonical)
+        source = path
+        if shape in (None, dutch_csv):
+            renamed = scratch / "renamed" / path.name
+            renamed.parent.mkdir()
+            if rename_header(path, renamed, renames):
+                source, shape = renamed, _shape(renamed, entity)
+        if shape is None:
+            canonical = source
+        else:
+            shape.to_canonical(con, source, entity, canonical)
+            if shape is xlsx:
+                rename_header(canonical, canonical, renames)
         return load_file(con, canonical, entity, landing, load_seq, source=path)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import duckdb
@@ -25,3 +26,15 @@ def write_lines(
         cursor = con.execute(lines_sql)
         while batch := cursor.fetchmany(10_000):
             out.write("".join(line + "\n" for (line,) in batch))
+
+
+def is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True

@@ -28,9 +28,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.contract import Entity
-from orchestration.ingest.formats.canonical import csv_field, write_lines
+from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
+from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import sql_str
-from orchestration.ingest.loader import IngestError
 
 DAY_FIRST = [
     f"%d{sep}%m{sep}%Y{time}" for sep in ("-", "/") for time in (" %H:%M:%S", " %H:%M", "")
@@ -73,18 +73,6 @@ def detect(path: Path, entity: Entity) -> bool:
     if required <= set(_header(line, ",")):
         return False
     return required <= set(_header(line, ";"))
-
-
-def is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
 
 
 def _transcode(path: Path, target: Path) -> None:

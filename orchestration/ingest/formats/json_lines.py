@@ -1,0 +1,135 @@
+"""JSON lines exports (``*.jsonl`` / ``*.ndjson``): one JSON object per line.
+
+A survey response nests the customer and the answers::
+
+    {"response_id": "R1", "customer": {"id": "C001"}, "survey_type": "relational",
+     "submitted_at": "2025-01-31T14:22:05+01:00", "channel": "web", "touchpoint": "delivery",
+     "interaction": {"id": "I9"}, "language": "nl",
+     "answers": {"nps": 9, "ces": 6, "csat": 4, "emotion": "blij", "comment": "Snel!"}}
+
+Every other entity (and every survey column not listed in ``PATHS``) is a flat object with the
+contract's column names as keys. The file is split into lines and parsed with DuckDB's JSON
+functions in SQL, not row by row in Python (``read_json`` with ``ignore_errors`` would drop a
+bad line without saying which). A line that is not a JSON object becomes a quarantine record at
+its line; keys the contract does not know are kept (``_extra``). Blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.contract import Entity
+from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
+from orchestration.ingest.header import IngestError
+from orchestration.ingest.landing import sql_str
+
+SUFFIXES = (".jsonl", ".ndjson")
+PATHS = {  # survey_responses: contract column -> JSON paths, the first non-null wins
+    "customer_id": ("$.customer.id", "$.customer_id"),
+    "interaction_id": ("$.interaction.id", "$.interaction_id"),
+    "nps_score": ("$.answers.nps",),
+    "ces_score": ("$.answers.ces",),
+    "csat_score": ("$.answers.csat",),
+    "emotion": ("$.answers.emotion",),
+    "comment": ("$.answers.comment", "$.comment"),
+}
+PLAIN_KEY = re.compile(r"[A-Za-z0-9_ -]+")
+
+
+def detect(path: Path, entity: Entity) -> bool:
+    return path.suffix.lower() in SUFFIXES
+
+
+def _paths(entity: Entity, column: str) -> tuple[str, ...]:
+    flat = (f'$."{column}"',)  # every column may also be a top-level key
+    return PATHS[column] + flat if entity.name == "survey_responses" and column in PATHS else flat
+
+
+def _known_keys(entity: Entity) -> tuple[set[str], set[str]]:
+    """Top-level keys and nested ``object.key`` paths the contract reads."""
+    top, nested = set(), set()
+    for column in entity.column_names:
+        for path in _paths(entity, column):
+            parts = path.removeprefix("$.").replace('"', "").split(".")
+            top.add(parts[0])
+            if len(parts) == 2:
+                nested.add(".".join(parts))
+    return top, nested
+
+
+def _extra_keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> list[str]:
+    """Keys of the file's objects that no contract column reads, as ``key`` or ``obj.key``."""
+    top, nested = _known_keys(entity)
+    parents = sorted({n.split(".")[0] for n in nested})
+    found = con.execute(
+        f"""select distinct k from (
+            select unnest(json_keys(j)) as k from json_lines where j is not null
+            union all
+            select p || '.' || unnest(json_keys(j -> p)) from json_lines,
+                unnest(cast({parents} as varchar[])) as t(p)
+            where j is not null and json_type(j -> p) = 'OBJECT'
+        ) order by k"""
+    ).fetchall()
+    return [
+        k
+        for (k,) in found
+        if k not in top and k not in nested and all(PLAIN_KEY.fullmatch(p) for p in k.split("."))
+    ]
+
+
+def _value(paths: tuple[str, ...], all_paths: list[str]) -> str:
+    """The first non-null of ``paths``, from the list ``v`` of every path's value."""
+    values = []
+    for path in paths:
+        if path not in all_paths:
+            all_paths.append(path)
+        values.append(f"v[{all_paths.index(path) + 1}]")
+    return values[0] if len(values) == 1 else f"coalesce({', '.join(values)})"
+
+
+def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, target: Path) -> None:
+    if not is_utf8(path):
+        raise IngestError(f"{path.name}: not UTF-8 text; JSON lines must be UTF-8")
+    con.execute(
+        f"""create or replace temp table json_lines as
+        with file as (
+            select string_split(content, chr(10)) as parts from read_text({sql_str(path)})
+        ),
+        numbered as (
+            select generate_subscripts(parts, 1) as line_no, unnest(parts) as text from file
+        ),
+        checked as (
+            select line_no, line, json_valid(line) as valid
+            from numbered,
+                lateral (select trim(ltrim(text, chr(65279)), ' ' || chr(9) || chr(13)) as line)
+            where line <> ''
+        )
+        select line_no, line, case when valid and starts_with(line, '{{') then line end as j,
+            case when j is not null then null when valid then 'not a JSON object'
+                else 'not valid JSON' end as problem
+        from checked"""
+    )
+    (lines,) = con.execute("select count(*) from json_lines").fetchone()
+    if lines == 0:
+        raise IngestError(f"{path.name}: the file is empty; expected one JSON object per line")
+    extra = _extra_keys(con, entity)
+    paths: list[str] = []  # every JSON path, each parsed out of a line once
+    values = {c: _value(_paths(entity, c), paths) for c in entity.column_names}
+    for key in extra:
+        values[key] = _value(("$." + ".".join(f'"{p}"' for p in key.split(".", 1)),), paths)
+    fields = [csv_field(v) for v in values.values()]
+    fields += [
+        csv_field("line_no"),
+        csv_field("'malformed JSON line: ' || problem"),
+        csv_field("case when problem is not null then line end"),
+    ]
+    header = [*values, "_source_line", "_source_error", "_source_raw"]
+    record = " || ',' || ".join(fields)
+    extracted = f"json_extract_string(j, [{', '.join(sql_str(p) for p in paths)}])"
+    lines_sql = f"""select {record} as line
+        from (select *, {extracted} as v from json_lines) order by line_no"""
+    write_lines(con, header, lines_sql, target)
+    con.execute("drop table json_lines")

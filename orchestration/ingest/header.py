@@ -1,0 +1,56 @@
+"""The header row of a canonical CSV: its column names, or a clear error naming the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from orchestration.ingest.contract import Entity
+
+
+class IngestError(Exception):
+    """A file that cannot be loaded at all; the message names the file and what was expected."""
+
+
+def read_header(path: Path, entity: Entity) -> list[str]:
+    """The header row's column names; a clear error if there is none."""
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if not head.strip():
+        raise IngestError(
+            f"{path.name}: the file is empty; expected a CSV header row with "
+            f"{', '.join(entity.column_names)}"
+        )
+    if b"\x00" in head:
+        raise IngestError(f"{path.name}: the file contains NUL bytes; expected UTF-8 CSV text")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if len(head) < 64 * 1024 or exc.start < len(head) - 4:
+            raise IngestError(
+                f"{path.name}: not UTF-8 text (byte {exc.start}); save the export as UTF-8 CSV"
+            ) from exc
+        text = head[: exc.start].decode("utf-8-sig")
+    first_line = next(csv.reader(io.StringIO(text)), [])
+    header = [name.strip().lower() for name in first_line]
+    if len(set(header)) != len(header):
+        raise IngestError(f"{path.name}: the header repeats a column name: {first_line}")
+    missing = [c for c in entity.required_columns if c not in header]
+    if missing:
+        raise IngestError(
+            f"{path.name}: missing required column(s) {', '.join(missing)}; "
+            + _delimiter_hint(header)
+            + f"the header is {', '.join(header) or '(empty)'}; "
+            f"expected {', '.join(entity.column_names)}"
+        )
+    return header
+
+
+def _delimiter_hint(header: list[str]) -> str:
+    """A header read as one column that holds another delimiter: say so plainly."""
+    if len(header) == 1:
+        for name, delimiter in (("semicolon", ";"), ("tab", "\t"), ("pipe", "|")):
+            if delimiter in header[0]:
+                return f"expected comma-separated; the header looks {name}-separated; "
+    return ""

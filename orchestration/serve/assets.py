@@ -1,0 +1,34 @@
+"""The serve step as Dagster assets: the loyalty report, downstream of the marts it reads.
+
+No `from __future__ import annotations` here: Dagster reads the annotations at runtime.
+"""
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from orchestration.config import Settings
+from orchestration.serve.report import REPORT_MARTS, build_report, report_language, report_path
+
+
+@asset(
+    key=AssetKey(["serve", "loyalty_report"]),
+    deps=[AssetKey(["marts", name]) for name in REPORT_MARTS],
+    group_name="serve",
+    description="The loyalty report: one self-contained HTML file (NPS trend, drivers, promises, "
+    "retention, personas, detractor follow-ups) read from the marts over a read-only connection.",
+    kinds={"html"},
+)
+def loyalty_report(context: AssetExecutionContext) -> MaterializeResult:
+    warehouse = Settings.from_env().warehouse
+    language = report_language()
+    path = build_report(warehouse, report_path(warehouse), language)
+    context.log.info(f"loyalty report ({language}): {path}")
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "language": language,
+            "bytes": path.stat().st_size,
+        }
+    )
+
+
+serve_assets = [loyalty_report]

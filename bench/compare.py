@@ -65,17 +65,21 @@ def differences(con: duckdb.DuckDBPyConnection, mart: str, left: str, right: str
     ]
 
 
-def compare_all(warehouse: Path, reference_db: Path, pandas_dir: Path) -> tuple[dict, list[str]]:
-    """Row counts per mart and every disagreement of the three implementations."""
+def compare_all(
+    warehouse: Path, reference_db: Path, pandas_dir: Path | None
+) -> tuple[dict, list[str]]:
+    """Row counts per mart and every disagreement of the implementations (pandas only when
+    ``pandas_dir`` is given: the peer may not have finished)."""
     con = duckdb.connect()
     con.execute(f"attach '{warehouse}' as dbt (read_only)")
     con.execute(f"attach '{reference_db}' as ref (read_only)")
     rows, problems = {}, []
     for mart in COVERED:
         dbt_rel, ref_rel = f"dbt.marts.{mart}", f"ref.marts.{mart}"
-        pandas_rel = f"read_parquet('{pandas_dir / mart}.parquet')"
         rows[mart] = con.execute(f"select count(*) from {dbt_rel}").fetchone()[0]
         problems += differences(con, mart, dbt_rel, ref_rel)
-        problems += differences(con, mart, dbt_rel, pandas_rel)
+        if pandas_dir is not None:
+            pandas_rel = f"read_parquet('{pandas_dir / mart}.parquet')"
+            problems += differences(con, mart, dbt_rel, pandas_rel)
     con.close()
     return rows, problems

@@ -3,13 +3,18 @@ getrusage of the reaped children) and the peak RSS of its whole process tree.
 
 The tree is sampled from /proc every 50 ms (no psutil): every process whose ancestry leads
 to the child counts, so dbt's threads and GX's subprocesses are included. A sample sums
-VmRSS of the processes alive at that moment; the peak is the largest sum seen.
+VmRSS of the processes alive at that moment; the peak is the largest sum seen. With
+``max_mb`` the tree is stopped (SIGKILL to its process group) as soon as a sample exceeds it,
+so a stage that would exhaust the machine fails with a reason instead of waking the kernel's
+OOM killer (which may pick another process).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
+import signal
 import subprocess
 import threading
 import time
@@ -27,6 +32,7 @@ class Measured:
     peak_mb: float
     returncode: int
     output: str
+    stopped: str | None = None  # why the harness stopped it (memory cap), else None
 
 
 def _parents() -> dict[int, int]:
@@ -66,8 +72,9 @@ def tree_rss_mb(root: int) -> float:
 
 
 def run(name: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-        check: bool = True) -> Measured:  # fmt: skip
-    """Run ``cmd``; print and return its timing; raise when it fails and ``check``."""
+        check: bool = True, max_mb: float | None = None) -> Measured:  # fmt: skip
+    """Run ``cmd``; print and return its timing; raise when it fails and ``check``.
+    ``max_mb``: stop the process tree when its RSS exceeds this (``Measured.stopped``)."""
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(
@@ -77,14 +84,20 @@ def run(name: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path 
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: the cap stops the whole tree
     )
     peak = 0.0
+    stopped: str | None = None
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, stopped
         while not done.is_set():
             peak = max(peak, tree_rss_mb(proc.pid))
+            if max_mb is not None and peak > max_mb and stopped is None:
+                stopped = f"stopped by the harness: its memory passed {max_mb:,.0f} MB"
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -96,11 +109,11 @@ def run(name: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path 
     done.set()
     sampler.join()
     result = Measured(
-        name, round(seconds, 2), round(cpu, 2), round(peak, 1), proc.returncode, output
+        name, round(seconds, 2), round(cpu, 2), round(peak, 1), proc.returncode, output, stopped
     )
     print(
         f"  {name:<32} {seconds:8.2f} s  cpu {cpu:8.2f} s  peak {peak:8.1f} MB"
-        f"  rc {proc.returncode}",
+        f"  rc {proc.returncode}{'  ' + stopped if stopped else ''}",
         flush=True,
     )
     if check and proc.returncode != 0:

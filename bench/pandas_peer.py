@@ -23,7 +23,11 @@ DAY = pd.Timedelta(days=1)
 def read_latest(landing: Path, entity: str, key: str) -> pd.DataFrame:
     """Every version delivered, then the latest per key (load order, then record)."""
     path = str(landing / entity / "*.parquet")
-    frame = duckdb.sql(f"select * from read_parquet('{path}', union_by_name = true)").df()
+    # the columns an analyst needs: not the ingest's bookkeeping or the extra-columns JSON
+    frame = duckdb.sql(
+        f"select * exclude (_file_id, _loaded_at, _extra) "
+        f"from read_parquet('{path}', union_by_name = true)"
+    ).df()
     frame = frame.sort_values(["_load_seq", "_record"], kind="stable")
     frame["versions_delivered"] = frame.groupby(key)[key].transform("size")
     return frame.drop_duplicates(key, keep="last").reset_index(drop=True)

@@ -1,6 +1,6 @@
 """Run bench/reference.sql (the hand-written DuckDB marts) into a DuckDB file.
 
-python -m bench.reference --landing DIR --db FILE [--threads N] [--memory 4GB]
+python -m bench.reference --landing DIR --db FILE [--threads N] [--memory 3GB]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--landing", type=Path, required=True)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--memory", default="4GB")
+    parser.add_argument("--memory", default="3GB")  # the profile's default
     args = parser.parse_args(argv)
     sql = (HERE / "reference.sql").read_text()
     sql = sql.replace("${LANDING}", str(args.landing.resolve())).replace("${SEEDS}", str(SEEDS))

@@ -33,8 +33,12 @@ def _row(name: str, s: dict, n: int, limit: dict, peer: dict) -> str:
     wall, cpu = s["seconds"], s.get("cpu_seconds", 0.0)
 
     def ratio(other: dict) -> str:
+        if other.get("failed"):  # the peer did not finish: no ratio to it
+            return "—"
         return f"{wall / other['seconds']:.2f} ({cpu / max(other['cpu_seconds'], 1e-9):.2f})"
 
+    if s.get("failed"):
+        name = f"{name} — **did not finish** ({s['failed']})"
     return (
         f"| {name} | {wall:.2f} | {cpu:.2f} | {n / wall:,.0f} | {s['peak_mb']:,.0f} | "
         f"{ratio(limit)} | {ratio(peer)} |"

@@ -75,6 +75,9 @@ def dbt(name: str, args: list[str], env: dict[str, str], target: Path) -> dict:
     result = stage(measured)
     results = target / "run_results.json"
     if args[0] != "parse" and results.exists():
+        # kept per stage (the next dbt command overwrites it) for a closer profile
+        slug = "".join(c if c.isalnum() else "_" for c in name).strip("_")
+        shutil.copy(results, target / f"run_results.{slug}.json")
         data = json.loads(results.read_text())
         timing = sorted(
             ((r["unique_id"], r["execution_time"]) for r in data["results"]),

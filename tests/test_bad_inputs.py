@@ -91,6 +91,7 @@ CASES: dict[str, Case] = {
     "nul_bytes": Case(error=f"{FILE}: the file contains NUL bytes; expected UTF-8 CSV text"),
     "latin1_bytes": Case(error=f"{FILE}: not UTF-8 text (byte 194); save the export as UTF-8 CSV"),
     "bom": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),
+    "cr_line_endings": Case((2, 2, 0), query=f"select response_id, language from {DATA} order by 1", expect=(("R1", "en"), ("R2", "en"))),  # classic Mac
     "crlf_line_endings": Case((2, 2, 0), query=f"select response_id, language from {DATA} order by 1", expect=(("R1", "en"), ("R2", "en"))),
     # header
     "header_case_and_spaces": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),

@@ -69,6 +69,9 @@ CASES: dict[str, Case] = {
     "multiline_comment": Case((2, 1, 1), ((3, "nps_score: 11 is outside 0-10"),), query=f"select comment from {DATA}", expect=(("first line\nsecond line",),)),
     "quoted_commas_and_quotes": Case((1, 1, 0), query=f"select comment from {DATA}", expect=(('Fast, friendly "and" cheap',),)),
     "emoji_and_non_latin": Case((4, 4, 0), query=f"select comment from {DATA} order by response_id", expect=(("Great 👍🏽 service 🎉",), ("非常好的服务",), ("Очень хорошо",), ("ممتاز جدا",))),
+    # a CR without LF is data (orchestration/ingest/bare_cr.py); in an LF file a CR LF ends a line
+    "bare_cr_in_comment": Case((5, 3, 2), ((4, "malformed CSV record: Expected Number of Columns: 13 Found: 14"), (5, "nps_score: 11 is outside 0-10")), query=f"select response_id, comment, language from {DATA} order by 1", expect=(("R1", "first\rsecond", "en"), ("R2", "\rquoted", "en"), ("R5", "CR LF line end", "en"))),
+    "bare_cr_crlf_line_endings": Case((2, 2, 0), query=f"select response_id, comment from {DATA} order by 1", expect=(("R1", "first\rsecond"), ("R2", "\r"))),
     "long_comment_100kb": Case((1, 1, 0), query=f"select length(comment) from {DATA}", expect=((100_000,),)),
     # file shape
     "empty_file": Case(error=f"{FILE}: the file is empty; expected a CSV header row with {SURVEY_COLUMNS}"),
@@ -88,6 +91,7 @@ CASES: dict[str, Case] = {
     "nul_bytes": Case(error=f"{FILE}: the file contains NUL bytes; expected UTF-8 CSV text"),
     "latin1_bytes": Case(error=f"{FILE}: not UTF-8 text (byte 194); save the export as UTF-8 CSV"),
     "bom": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),
+    "cr_line_endings": Case((2, 2, 0), query=f"select response_id, language from {DATA} order by 1", expect=(("R1", "en"), ("R2", "en"))),  # classic Mac
     "crlf_line_endings": Case((2, 2, 0), query=f"select response_id, language from {DATA} order by 1", expect=(("R1", "en"), ("R2", "en"))),
     # header
     "header_case_and_spaces": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),

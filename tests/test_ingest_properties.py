@@ -31,7 +31,7 @@ tricky_text = st.text(
     max_size=30,
 )
 junk = st.sampled_from(
-    ["", " ", "abc", "7.5", "1e3", "-", "NULL", '"', ",", "\n", "é", "👍🏽", "٣"]
+    ["", " ", "abc", "7.5", "1e3", "-", "NULL", '"', ",", "\n", "é", "👍🏽", "٣", "\r", "a\rb"]
 )
 
 
@@ -65,7 +65,7 @@ record = st.tuples(*(column_values(c) for c in SURVEY.columns))
 
 
 def field(value: str, rng: random.Random, quote_all: bool) -> str:
-    if quote_all or any(ch in value for ch in ',"\r\n') or rng.random() < 0.2:
+    if quote_all or any(ch in value for ch in ',"\n') or rng.random() < 0.2:  # a CR need not be
         return '"' + value.replace('"', '""') + '"'
     return value
 

@@ -28,7 +28,9 @@ SURVEY = ENTITIES["survey_responses"]
 answer = st.one_of(
     st.integers(-3, 13),
     st.sampled_from(["10 - Extremely likely", "Zeer makkelijk", "zeer  TEVREDEN", "Neutraal"]),
-    st.sampled_from(["Zeer waarschijnlijkk", "7.5", "", " ", "é", "👍🏽", "٣", '"', ",", "\n"]),
+    st.sampled_from(
+        ["Zeer waarschijnlijkk", "7.5", "", " ", "é", "👍🏽", "٣", '"', ",", "\n", "\r", "7\r"]
+    ),
     st.text(max_size=12),
     st.none(),
 )
@@ -40,7 +42,7 @@ response = st.fixed_dictionaries(
         "nps": answer,
         "ces": answer,
         "csat": answer,
-        "comment": st.text(max_size=40),
+        "comment": st.one_of(st.text(max_size=40), st.sampled_from(["Te laat\rgeleverd", "\r"])),
     }
 )
 
@@ -70,12 +72,8 @@ def qualtrics_file(rows: list[dict]) -> str:
     for r in rows:
         values = [r["response_id"], r["submitted_at"], r["survey_type"]]
         values += [r[k] for k in ("nps", "ces", "csat", "comment")]
-        # One physical line per response. Known limit (docs/exports.md): a bare CR inside a quoted
-        # Qualtrics value is also logged by DuckDB's reject store as a malformed record, so that
-        # response is counted twice in the quarantine; CR is left out here until that is fixed.
-        writer.writerow(
-            ["" if v is None else str(v).replace("\n", " ").replace("\r", " ") for v in values]
-        )
+        # One physical line per response; a CR stays (csv.writer leaves it unquoted here).
+        writer.writerow(["" if v is None else str(v).replace("\n", " ") for v in values])
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from test_vendor_formats import VENDOR, counts, ingest, query
 
 from orchestration.ingest.contract import ENTITIES
@@ -191,6 +192,42 @@ def test_qualtrics_wide_export_through_the_mapping_file(tmp_path: Path) -> None:
         f"'{landing}/survey_responses/*.parquet')) t"
     )[0][0]
     assert "192.0.2.1" not in landed and "anna@" not in landed and "Vries" not in landed
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_qualtrics_bare_carriage_returns_are_kept_in_the_values(
+    tmp_path: Path, newline: str
+) -> None:
+    """A CR without LF is data, quoted or not: each response is read once, the CR is kept."""
+    text = (VENDOR / QUALTRICS).read_text(encoding="utf-8").replace("\r\n", newline)
+    for old, new in (
+        ("Neutral,,,nee", "Neutral,,Te laat\rgeleverd,nee"),  # R_2: unquoted
+        ("1,1,,,,billing", '1,1,,"\rNee",,billing'),  # R_5: quoted, the CR first
+        (",NL,8,7", ",NL,8\r7"),  # R_4, the malformed record: 18 fields now
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / QUALTRICS).write_bytes(text.encode("utf-8"))
+    shutil.copy(VENDOR / "column_mapping.csv", inbox)
+    report = ingest_entity(inbox, tmp_path / "landing", ENTITIES["survey_responses"])
+    assert (report.failed, counts(report)) == ([], [(QUALTRICS, 5, 3, 2)])
+    assert query(
+        f"select response_id, comment, touchpoint "
+        f"from read_parquet('{tmp_path}/landing/survey_responses/*.parquet') order by 1"
+    ) == [
+        ("R_1aAbBcC", 'Snel, "vriendelijk"', "delivery"),
+        ("R_2dDeEfF", "Te laat\rgeleverd", "support"),
+        ("R_5mMnNoO", "\rNee", "billing"),
+    ]
+    rows = quarantine(tmp_path / "landing")
+    assert [r[1:4] for r in rows] == [  # the lines of the file: a bare CR is no line break
+        (7, "nps_score", "nps_score: 'Zeer waarschijnlijkk' is not a known answer label"),
+        (8, None, "malformed CSV record: Expected Number of Columns: 24 Found: 18"),
+    ]
+    assert rows[1][4].endswith(",NL,8\r7")
+    assert list((tmp_path / "landing" / ".normalised").iterdir()) == []
 
 
 def test_qualtrics_without_a_survey_type_says_how_to_map_it(tmp_path: Path) -> None:

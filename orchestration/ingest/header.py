@@ -32,7 +32,7 @@ def read_header(path: Path, entity: Entity) -> list[str]:
                 f"{path.name}: not UTF-8 text (byte {exc.start}); save the export as UTF-8 CSV"
             ) from exc
         text = head[: exc.start].decode("utf-8-sig")
-    first_line = next(csv.reader(io.StringIO(text)), [])
+    first_line = next(csv.reader(io.StringIO(text, newline="")), [])  # CR, LF or CRLF
     header = [name.strip().lower() for name in first_line]
     if len(set(header)) != len(header):
         raise IngestError(f"{path.name}: the header repeats a column name: {first_line}")

@@ -14,11 +14,13 @@ rows read = rows accepted + rows quarantined holds for every file:
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest.bare_cr import masked, unmask, unmasked_columns
 from orchestration.ingest.contract import Column, Entity
 from orchestration.ingest.header import read_header
 from orchestration.ingest.labels import join_labels, label_column
@@ -170,13 +172,18 @@ def load_file(
     missing = tuple(c for c in entity.column_names if c not in present)
     columns = "{" + ", ".join(f"{sql_str(c)}: 'varchar'" for c in header) + "}"
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
-    con.execute(
-        f"""create or replace temp table parsed as
-        select row_number() over () as _record, *
-        from read_csv({sql_str(path)}, header = true, auto_detect = false, columns = {columns},
-                      delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
-                      strict_mode = true, store_rejects = true)"""
-    )
+    scratch = landing.new_scratch(entity)  # for a copy with its bare CRs masked (bare_cr.py)
+    try:
+        parsed, mark = masked(path, scratch)
+        con.execute(
+            f"""create or replace temp table parsed as
+            select row_number() over () as _record, {unmasked_columns(header, mark)}
+            from read_csv({sql_str(parsed)}, header = true, auto_detect = false,
+                          columns = {columns}, delim = ',', quote = '"', escape = '"',
+                          encoding = 'utf-8', strict_mode = true, store_rejects = true)"""
+        )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     labelled = {c.name: c.labels for c in entity.columns if c.labels and c.name in present}
     labelled = join_labels(con, "parsed", labelled)
     key = pseudonym_key(landing.root) if entity.has_personal_data else ""
@@ -214,8 +221,8 @@ def load_file(
         landing.data_path(entity, file_id),
     )
     malformed = (
-        "select distinct on (line) line, column_name, csv_line, error_message"
-        " from reject_errors order by line"
+        f"select distinct on (line) line, column_name, {unmask('csv_line', mark)} as csv_line,"
+        " error_message from reject_errors order by line"
     )
     copy_atomic(
         con,

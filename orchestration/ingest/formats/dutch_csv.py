@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest.bare_cr import masked, unmask, unmasked_columns
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.header import IngestError
@@ -112,14 +113,15 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     kinds = {c.name: c.kind for c in entity.columns}
     columns = "{" + ", ".join(f"{sql_str(c)}: 'varchar'" for c in header) + "}"
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    parsed, mark = masked(source, target.parent / "bare_cr")  # a CR without LF is data
     con.execute(
         f"""create or replace temp table dutch as
-        select row_number() over () as _record, *
-        from read_csv({sql_str(source)}, header = true, auto_detect = false, columns = {columns},
+        select row_number() over () as _record, {unmasked_columns(header, mark)}
+        from read_csv({sql_str(parsed)}, header = true, auto_detect = false, columns = {columns},
                       delim = ';', quote = '"', escape = '"', encoding = 'utf-8',
                       strict_mode = true, store_rejects = true)"""
     )
-    line = csv_field("trim(csv_line, chr(13) || chr(10))")
+    line = csv_field(unmask("trim(csv_line, chr(13) || chr(10))", mark))
     fields = " || ',' || ".join(csv_field(_convert(c, kinds.get(c, "text"))) for c in header)
     lines = f"""
         with malformed as (

@@ -22,7 +22,7 @@ It has this shape when it is a ``survey_responses*.csv`` whose third row holds
   duration, ...) are not landed; any other column is kept in ``_extra``.
 
 Answers may be numbers or labels (seeds/answer_labels.csv). A record the CSV parser cannot
-split is quarantined at its line.
+split is quarantined at its line. A CR without LF in a value is data (ingest/bare_cr.py).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest.bare_cr import masked, unmask, unmasked_columns
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.formats.mapping import normal, read_mapping
@@ -118,12 +119,14 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
         )
     if "language" in fields:
         fields["language"] = f"lower({fields['language']})"
-    columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(len(ids))) + "}"
+    names = [f"c{i}" for i in range(len(ids))]
+    columns = "{" + ", ".join(f"'{c}': 'varchar'" for c in names) + "}"
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    source, mark = masked(path, target.parent / "bare_cr")  # a CR without LF is data
     con.execute(
         f"""create or replace temp table qualtrics as
-        select row_number() over () as _row, *
-        from read_csv({sql_str(path)}, header = false, skip = 3, auto_detect = false,
+        select row_number() over () as _row, {unmasked_columns(names, mark)}
+        from read_csv({sql_str(source)}, header = false, skip = 3, auto_detect = false,
                       columns = {columns}, delim = ',', quote = '"', escape = '"',
                       encoding = 'utf-8', strict_mode = true, store_rejects = true)"""
     )
@@ -141,7 +144,7 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
             from qualtrics
             union all
             select idx, '{empty},' || {csv_field("'malformed CSV record: ' || error_message")}
-                || ',' || {csv_field("trim(csv_line, chr(13) || chr(10))")}
+                || ',' || {csv_field(unmask("trim(csv_line, chr(13) || chr(10))", mark))}
             from malformed
         )
         select line || ',' || {csv_field(f"idx + {header_lines}")} from records order by idx"""

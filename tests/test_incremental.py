@@ -1,11 +1,13 @@
 """Incremental models: a build on day 1, then day 2's exports (new answers, corrected
-re-deliveries, newly delivered customers) built incrementally, gives the same rows as a full
-build of both days, for every incremental model of the project."""
+re-deliveries of answers, orders and contact moments, newly delivered customers) built
+incrementally, gives the same rows as a full build of both days, for every incremental model
+of the project and every model built from them (the marts downstream)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,13 +36,21 @@ def ingest(inbox: Path, landing: Path) -> None:
     assert not failed, failed
 
 
-def incremental_models(manifest: Path) -> list[tuple[str, str]]:
+def built_models(manifest: Path) -> list[tuple[str, str, str, str | None]]:
+    """(name, schema, materialization, unique key) of every model that is stored as a table."""
     nodes = json.loads(manifest.read_text())["nodes"].values()
     return sorted(
-        (n["name"], n["config"]["unique_key"])
+        (n["name"], n["schema"], n["config"]["materialized"], n["config"].get("unique_key"))
         for n in nodes
-        if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"
+        if n["resource_type"] == "model" and n["config"]["materialized"] in {"table", "incremental"}
     )
+
+
+def incremental_models(manifest: Path) -> list[tuple[str, str, str]]:
+    """(name, schema, unique key) of every incremental model."""
+    return [
+        (n, schema, key) for n, schema, kind, key in built_models(manifest) if kind == "incremental"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +60,8 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     day1 = root / "day1.duckdb"
     generate(inbox, customers=300, seed=11)
     ingest(inbox, landing)
-    # the incremental models and everything upstream (seeds included), without the tests
-    select = ["--select", "+config.materialized:incremental", "--resource-type", "model", "seed"]
+    # the incremental models, what is built from them and all their parents (seeds too), no tests
+    select = ["--select", "@config.materialized:incremental", "--resource-type", "model", "seed"]
     dbt(["build", *select], landing, day1, target)
     with duckdb.connect(str(day1), read_only=True) as con:
         before = con.execute("select * from marts.fct_survey_responses").fetchall()
@@ -61,7 +71,15 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     incremental = root / "incremental.duckdb"
     incremental.write_bytes(day1.read_bytes())
     dbt(["build", *select], landing, incremental, target)
-    compiled = (target / "run/loyalty/models/marts/survey/fct_survey_responses.sql").read_text()
+    run = target / "run/loyalty/models"
+    compiled = {
+        name: (run / path).read_text()
+        for name, path in {
+            "fct_survey_responses": "marts/survey/fct_survey_responses.sql",
+            "stg_crm__orders": "staging/crm/stg_crm__orders.sql",
+        }.items()
+    }
+    selected = (target / "compiled/loyalty/models/staging/crm/stg_crm__orders.sql").read_text()
     full = root / "full.duckdb"
     dbt(["build", *select, "--full-refresh"], landing, full, root / "target_full")
     return {
@@ -69,31 +87,94 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "full": full,
         "manifest": target / "manifest.json",
         "compiled": compiled,
+        "orders_select": selected,
         "day1_rows": before,
     }
 
 
-def test_the_incremental_build_only_added_the_new_batch(two_days: dict) -> None:
+@pytest.mark.parametrize("model", ["fct_survey_responses", "stg_crm__orders"])
+def test_the_incremental_build_only_added_the_new_batch(two_days: dict, model: str) -> None:
     """The second build ran as delete+insert of a batch, not as a rebuild of the table."""
-    assert "delete from" in two_days["compiled"]
-    assert "insert into" in two_days["compiled"]
-    assert "create table" not in two_days["compiled"].lower()
+    compiled = two_days["compiled"][model]
+    assert "delete from" in compiled
+    assert "insert into" in compiled
+    assert "create table" not in compiled.lower()
+
+
+def test_a_staging_model_reads_only_the_batch_above_its_watermark(two_days: dict) -> None:
+    """The watermark reaches the Parquet scan as a literal (earlier files are skipped)."""
+    compiled = " ".join(two_days["orders_select"].split())
+    assert re.search(
+        r"read_parquet\([^)]*orders/\*\.parquet[^)]*\) where _load_seq > [1-9]\d*", compiled
+    )
+
+
+def attach_both(two_days: dict) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"attach '{two_days['incremental']}' as inc (read_only)")
+    con.execute(f"attach '{two_days['full']}' as fr (read_only)")
+    return con
+
+
+def assert_same_rows(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    """Same rows (as a multiset); doubles rounded to 9 decimals, because a sum or mean of
+    doubles depends on the order rows are read in (stored differently after delete+insert)."""
+    types = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = 'inc' and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    columns = ", ".join(
+        f'round("{c}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{c}"' for c, kind in types
+    )
+    inc = f"(select {columns} from inc.{schema}.{name})"
+    full = f"(select {columns} from fr.{schema}.{name})"
+    only_inc = con.execute(f"select count(*) from (from {inc} except all from {full})")
+    assert only_inc.fetchall()[0][0] == 0, name
+    only_full = con.execute(f"select count(*) from (from {full} except all from {inc})")
+    assert only_full.fetchall()[0][0] == 0, name
 
 
 def test_incremental_equals_full_refresh_for_every_incremental_model(two_days: dict) -> None:
     models = incremental_models(two_days["manifest"])
-    assert ("fct_survey_responses", "response_id") in models
-    con = duckdb.connect()
-    con.execute(f"attach '{two_days['incremental']}' as inc (read_only)")
-    con.execute(f"attach '{two_days['full']}' as fr (read_only)")
-    for name, key in models:
-        inc, full = f"inc.marts.{name}", f"fr.marts.{name}"
-        only_inc = con.execute(f"select count(*) from (from {inc} except all from {full})")
-        assert only_inc.fetchall()[0][0] == 0, name
-        only_full = con.execute(f"select count(*) from (from {full} except all from {inc})")
-        assert only_full.fetchall()[0][0] == 0, name
-        dupes = con.execute(f"select count(*) - count(distinct {key}) from {inc}").fetchall()
-        assert dupes[0][0] == 0, name
+    assert ("fct_survey_responses", "marts", "response_id") in models
+    assert ("stg_crm__customers", "staging", "customer_id") in models
+    con = attach_both(two_days)
+    for name, schema, key in models:
+        assert_same_rows(con, schema, name)
+        dupes = con.execute(f"select count(*) - count(distinct {key}) from inc.{schema}.{name}")
+        assert dupes.fetchall()[0][0] == 0, name
+
+
+def test_every_model_built_from_them_has_the_same_rows(two_days: dict) -> None:
+    """Intermediate models and marts downstream see the same data either way."""
+    con = attach_both(two_days)
+    built = {
+        (schema, name)
+        for schema, name in con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = 'inc'"
+        ).fetchall()
+    }
+    models = [(n, s) for n, s, _, _ in built_models(two_days["manifest"]) if (s, n) in built]
+    assert {"dim_customers", "fct_promises"} <= {n for n, _ in models}
+    for name, schema in models:
+        assert_same_rows(con, schema, name)
+
+
+def test_day_two_replaced_crm_rows(two_days: dict) -> None:
+    """Day 2 delivered customers and corrected orders and contact moments: the staging
+    tables hold the new versions, counted on top of the earlier ones."""
+    with duckdb.connect(str(two_days["incremental"]), read_only=True) as con:
+        for name in ("customers", "orders", "interactions"):
+            latest = con.execute(f"select max(load_seq) from staging.stg_crm__{name}").fetchone()
+            rows = con.execute(
+                f"select versions_delivered from staging.stg_crm__{name} where load_seq = ?",
+                latest,
+            ).fetchall()
+            assert rows, name
+            assert all(r[0] >= (1 if name == "customers" else 2) for r in rows), name
 
 
 def test_day_two_changed_what_it_should(two_days: dict) -> None:

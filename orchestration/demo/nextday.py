@@ -7,9 +7,13 @@ From the demo's survey files, deterministically (a hash of the key, no randomnes
 - about ``corrected_share`` (0.1%) corrected re-deliveries of earlier answers: the whole row
   again with its ``nps_score`` changed, so the new version must replace the old one;
 - a customers file delivering half of the customer ids that answered but were unknown to
-  the CRM so far (their answers become ``is_known_customer``).
+  the CRM so far (their answers become ``is_known_customer``);
+- corrected re-deliveries of about ``corrected_share`` of the orders (status ``returned``)
+  and of the contact moments (no promise after all: ``promised_by`` empty), at least one
+  each, so the incremental CRM staging models replace rows too.
 
-Files: ``survey_responses_<day>.csv`` and ``customers_<day>_delta.csv`` in ``out``. Only
+Files: ``survey_responses_<day>.csv``, ``customers_<day>_delta.csv``,
+``orders_<day>_corrections.csv`` and ``interactions_<day>_corrections.csv`` in ``out``. Only
 valid rows are copied, so nothing of it is quarantined. Written by DuckDB (no row loops).
 """
 
@@ -88,5 +92,40 @@ def write_next_day(
     target = out / f"customers_{day}_delta.csv"
     con.execute(f"copy (select * from new_customers order by 1) to {sql_str(target)} (header)")
     written[target.name] = con.execute("select count(*) from new_customers").fetchone()[0]
+    corrections = {
+        "orders": ("order_id", "'returned' as status", "status <> 'returned'"),
+        "interactions": ("interaction_id", "null as promised_by", "promised_by is not null"),
+    }
+    for entity, (key, change, applies) in corrections.items():
+        target = out / f"{entity}_{day}_corrections.csv"
+        written[target.name] = _write_corrections(
+            con, inbox / f"{entity}_*.csv", target, key, change, applies, corrected_share
+        )
     con.close()
     return written
+
+
+def _write_corrections(
+    con: duckdb.DuckDBPyConnection,
+    files: Path,
+    target: Path,
+    key: str,
+    change: str,
+    applies: str,
+    share: float,
+) -> int:
+    """Re-deliver the rows (where ``applies``) with the smallest key hashes, ``share`` of all
+    and at least one, with one column replaced by ``change``; return the rows written."""
+    rows = f"read_csv({sql_str(files)}, all_varchar = true, header = true)"
+    con.execute(
+        f"""copy (
+            select * replace ({change}) from {rows}
+            where {applies}
+            qualify row_number() over (order by hash({key}), {key})
+                <= greatest(1, round({share} * count(*) over ()))
+            order by {key}
+        ) to {sql_str(target)} (header)"""
+    )
+    return con.execute(
+        f"select count(*) from read_csv({sql_str(target)}, header = true)"
+    ).fetchone()[0]

@@ -1,6 +1,15 @@
 -- One row per order (latest delivery wins).
+-- Incremental (macro latest_delivery): a build reads only the versions loaded after the
+-- table's load_seq watermark and replaces their keys' rows; same rows as a full build.
+{{ config(
+    materialized='incremental',
+    unique_key='order_id',
+    incremental_strategy=incremental_strategy(),
+    on_schema_change='fail',
+) }}
+
 with source as (
-    {{ latest_delivery(landing_source('crm', 'orders'), 'order_id') }}
+    {{ latest_delivery(landing_source('crm', 'orders'), 'order_id', incremental=true) }}
 ),
 
 renamed as (
@@ -11,7 +20,9 @@ renamed as (
         amount,
         coalesce(discount_amount, 0) as discount_amount,
         upper(currency) as currency_code,
-        lower(status) as order_status
+        lower(status) as order_status,
+        versions_delivered,
+        load_seq
     from source
 )
 

@@ -20,6 +20,14 @@ import pandas as pd
 DAY = pd.Timedelta(days=1)
 
 
+# text columns with a handful of distinct values: held as pandas categoricals (what an analyst
+# does at 10 M rows: one Python string per category, not one per row)
+LOW_CARDINALITY = (
+    "survey_type", "touchpoint", "channel", "emotion", "language", "_file_name",
+    "status", "currency", "country", "segment", "acquisition_channel", "plan",
+)  # fmt: skip
+
+
 def read_latest(landing: Path, entity: str, key: str) -> pd.DataFrame:
     """Every version delivered, then the latest per key (load order, then record)."""
     path = str(landing / entity / "*.parquet")
@@ -28,9 +36,18 @@ def read_latest(landing: Path, entity: str, key: str) -> pd.DataFrame:
         f"select * exclude (_file_id, _loaded_at, _extra) "
         f"from read_parquet('{path}', union_by_name = true)"
     ).df()
-    frame = frame.sort_values(["_load_seq", "_record"], kind="stable")
-    frame["versions_delivered"] = frame.groupby(key)[key].transform("size")
-    return frame.drop_duplicates(key, keep="last").reset_index(drop=True)
+    for column in frame.columns.intersection(LOW_CARDINALITY):
+        frame[column] = frame[column].astype("category")
+    # positions in load order; the last position of each key is its latest version (one
+    # take of the rows instead of a sorted copy and a de-duplicated copy)
+    order = np.lexsort((frame["_record"].to_numpy(), frame["_load_seq"].to_numpy()))
+    keys = frame[key].take(order)
+    latest = order[~keys.duplicated(keep="last").to_numpy()]
+    versions = keys.value_counts(sort=False)
+    out = frame.take(latest).reset_index(drop=True)
+    del frame
+    out["versions_delivered"] = out[key].map(versions).to_numpy()
+    return out
 
 
 def nps_columns(frame: pd.DataFrame, p: str, d: str, n: str) -> pd.DataFrame:
@@ -52,7 +69,9 @@ def survey_responses(r: pd.DataFrame, customers: pd.DataFrame, seeds: Path) -> p
     out["is_anonymous"] = r["customer_id"].isna()
     out["is_known_customer"] = r["customer_id"].isin(customers["customer_id"])
     for col in ("survey_type", "interaction_id", "touchpoint", "channel", "submitted_at"):
-        out[col] = r[col]
+        # categoricals back to text: an object array of the categories' strings (shared)
+        is_category = isinstance(r[col].dtype, pd.CategoricalDtype)
+        out[col] = r[col].astype(object) if is_category else r[col]
     out["submitted_month"] = r["submitted_at"].dt.to_period("M").dt.to_timestamp()
     nps = r["nps_score"]
     out["nps_score"] = nps
@@ -74,7 +93,7 @@ def survey_responses(r: pd.DataFrame, customers: pd.DataFrame, seeds: Path) -> p
     out["comment"] = r["comment"]
     out["language_code"] = r["language"].str.lower()
     out["versions_delivered"] = r["versions_delivered"]
-    out["source_file_name"] = r["_file_name"]
+    out["source_file_name"] = r["_file_name"].astype(object)
     return out
 
 

@@ -60,11 +60,11 @@ def stage(m: Measured) -> dict:
 
 
 def memory_cap_mb() -> float:
-    """The pandas peer may use this much before the harness stops it: 3/4 of the memory,
+    """The pandas peer may use this much before the harness stops it: 80% of the memory,
     leaving the rest to the system rather than to the kernel's OOM killer."""
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemTotal"):
-            return int(line.split()[1]) / 1024 * 0.75
+            return int(line.split()[1]) / 1024 * 0.8
     return 16_000.0
 
 

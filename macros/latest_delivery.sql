@@ -11,7 +11,9 @@
     only the versions loaded after the model's watermark are read (`_load_seq > <literal>`,
     which reaches the Parquet scan), the latest of each key in that batch is returned and its
     versions_delivered adds the batch's versions to the count of the key's row already in the
-    model (left join {{ this }}); delete+insert on the key then replaces the row. Otherwise
+    model (left join {{ this }}); delete+insert on the key then replaces the row. Before that,
+    load_watermark checks that the landing still holds every version the model counted (else
+    a clear error asks for --full-refresh). Otherwise
     (Spark's insert_overwrite, a first build, --full-refresh) every version is read: the same
     rows as a full build. The key must keep its landing name in the model.
 -#}
@@ -35,7 +37,7 @@
             count(*) over (partition by {{ key }}) as new_versions
         from {{ landing_relation }}
         {%- if batch_only %}
-            where _load_seq > {{ load_watermark(this) }}
+            where _load_seq > {{ load_watermark(this, versions=landing_relation) }}
         {%- endif %}
     ) as versions
     {%- if batch_only %}

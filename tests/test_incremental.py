@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,12 +23,18 @@ from orchestration.ingest.run import ingest_all
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def dbt(args: list[str], landing: Path, warehouse: Path, target: Path) -> None:
+def run_dbt(
+    args: list[str], landing: Path, warehouse: Path, target: Path
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOYALTY_LANDING": str(landing), "LOYALTY_WAREHOUSE": str(warehouse)}
     command = [str(Path(sys.executable).parent / "dbt"), *args, "--quiet"]
-    done = subprocess.run(
+    return subprocess.run(
         [*command, "--target-path", str(target)], cwd=ROOT, env=env, capture_output=True, text=True
     )
+
+
+def dbt(args: list[str], landing: Path, warehouse: Path, target: Path) -> None:
+    done = run_dbt(args, landing, warehouse, target)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
 
 
@@ -83,6 +90,8 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     full = root / "full.duckdb"
     dbt(["build", *select, "--full-refresh"], landing, full, root / "target_full")
     return {
+        "root": root,
+        "landing": landing,
         "incremental": incremental,
         "full": full,
         "manifest": target / "manifest.json",
@@ -195,3 +204,65 @@ def test_day_two_changed_what_it_should(two_days: dict) -> None:
     known_before = {k for k, v in day1.items() if v[3]}
     became_known = [r for r in rows if r[3] and r[0] in day1 and r[0] not in known_before]
     assert became_known
+
+
+# the landing folder each incremental model counts its delivered versions from
+LANDING_OF = {
+    "fct_survey_responses": "survey_responses",
+    **{f"stg_crm__{e}": e for e in ("customers", "interactions", "orders", "subscriptions")},
+}
+
+
+def counted_and_landed(warehouse: Path, landing: Path, schema: str, name: str) -> tuple[int, int]:
+    """sum(versions_delivered) of the model, and the landed versions up to its watermark."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        watermark, counted = con.execute(
+            f"select coalesce(max(load_seq), 0), coalesce(sum(versions_delivered), 0) "
+            f"from {schema}.{name}"
+        ).fetchone()
+        files = f"{landing}/{LANDING_OF[name]}/*.parquet"
+        (landed,) = con.execute(
+            f"select count(*) from read_parquet('{files}', union_by_name = true) "
+            "where _load_seq <= ?",
+            [watermark],
+        ).fetchone()
+    return int(counted), int(landed)
+
+
+def test_every_incremental_model_counts_each_landed_version_once(two_days: dict) -> None:
+    """The invariant the watermark guard (macro load_watermark) checks before a batch build
+    holds after a first build, an incremental build and a full refresh alike."""
+    models = incremental_models(two_days["manifest"])
+    assert {name for name, _, _ in models} == set(LANDING_OF)
+    for warehouse in (two_days["incremental"], two_days["full"]):
+        for name, schema, _ in models:
+            counted, landed = counted_and_landed(warehouse, two_days["landing"], schema, name)
+            assert counted == landed > 0, (warehouse.name, name, counted, landed)
+
+
+def test_a_changed_landing_stops_the_incremental_build(two_days: dict) -> None:
+    """Day-1 files removed from the landing (as after a wipe and a re-ingest of part of the
+    inbox): the incremental build fails and says why and how to fix it, instead of keeping
+    rows the landing no longer has; a --full-refresh then rebuilds from the landing."""
+    root = two_days["root"]
+    landing, warehouse = root / "changed_landing", root / "changed.duckdb"
+    shutil.copytree(two_days["landing"], landing)
+    warehouse.write_bytes(two_days["incremental"].read_bytes())
+    for folder in ("survey_responses", "orders"):
+        files = sorted((landing / folder).glob("*.parquet"))
+        with duckdb.connect() as con:
+            seqs = [con.execute(f"select min(_load_seq) from '{f}'").fetchone()[0] for f in files]
+        first = min((s, f) for s, f in zip(seqs, files, strict=True) if s is not None)[1]
+        first.unlink()
+    select = ["--select", "stg_survey__responses", "fct_survey_responses", "stg_crm__orders"]
+    failed = run_dbt(["run", *select], landing, warehouse, root / "target_changed")
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    for name in ("fct_survey_responses", "stg_crm__orders"):
+        assert f"Incremental model {name} no longer matches its landing" in output, output
+        assert f"dbt build --full-refresh --select {name}+" in output, output
+    assert "Incremental model stg_crm__customers" not in output
+    dbt(["run", *select, "--full-refresh"], landing, warehouse, root / "target_changed")
+    for name, schema in (("fct_survey_responses", "marts"), ("stg_crm__orders", "staging")):
+        counted, landed = counted_and_landed(warehouse, landing, schema, name)
+        assert counted == landed > 0, (name, counted, landed)

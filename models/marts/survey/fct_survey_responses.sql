@@ -4,7 +4,9 @@
 -- response_id (a corrected re-delivery replaces the old version); versions_delivered adds the
 -- new versions to those counted before. Answers whose customer the CRM export did not know at
 -- the last build and now does are re-emitted as is_known_customer. A new emotion vocabulary
--- needs `dbt build --full-refresh`. Same rows as a full build (tests/test_incremental.py).
+-- needs `dbt build --full-refresh`. Same rows as a full build (tests/test_incremental.py). If the
+-- landing no longer holds the versions counted (wiped and re-ingested, files removed), the
+-- build stops with an error asking for --full-refresh (macro load_watermark).
 {{ config(
     materialized='incremental',
     unique_key='response_id',
@@ -13,12 +15,15 @@
 ) }}
 
 -- depends_on: {{ ref('stg_crm__customers') }}
+-- depends_on: {{ ref('stg_survey__responses') }}
 {%- set batch_only = incremental_batch_only() %}
 
 with scored as (
     select * from {{ ref('int_survey_responses_scored') }}
     {%- if batch_only %}
-        where load_seq > {{ load_watermark(this) }}
+        where load_seq > {{
+            load_watermark(this, versions=ref('stg_survey__responses'), versions_column='load_seq')
+        }}
     {%- endif %}
 ),
 

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from orchestration.ingest.contract import ENTITIES
-from orchestration.ingest.run import ingest_entity
+from orchestration.ingest.run import UNDELIMITED_HINT, ingest_entity
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 SURVEY_COLUMNS = ", ".join(ENTITIES["survey_responses"].column_names)
@@ -88,6 +88,7 @@ CASES: dict[str, Case] = {
     "unterminated_quote": Case((2, 1, 1), ((3, "malformed CSV record: Value with unterminated quote found."),)),
     "mixed_good_and_bad": Case((5, 2, 3), ((3, "nps_score: 'x' is not a known answer label"), (5, "malformed CSV record: Expected Number of Columns: 13 Found: 14"), (6, "submitted_at: '2025-13-01' is not an ISO-8601 timestamp"))),
     # encodings and bytes
+    "bare_lf_in_crlf_file": Case(error=f"{FILE}: {UNDELIMITED_HINT}"),  # LF inside an unquoted value
     "nul_bytes": Case(error=f"{FILE}: the file contains NUL bytes; expected UTF-8 CSV text"),
     "latin1_bytes": Case(error=f"{FILE}: not UTF-8 text (byte 194); save the export as UTF-8 CSV"),
     "bom": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),

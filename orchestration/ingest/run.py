@@ -67,6 +67,24 @@ def inbox_files(inbox: Path) -> dict[str, list[Path]]:
     return found
 
 
+# DuckDB's CSV reader gives up on a file whose records it cannot delimit (strict mode) with
+# a parser dump; say what is wrong with the file instead
+UNDELIMITED = "CSV Parser state machine reached an invalid state"
+UNDELIMITED_HINT = (
+    "the CSV parser cannot tell where its records end: a line break outside quotes that "
+    "differs from the file's line ending (a bare LF in a file whose lines end in CR LF), or "
+    "a quote that is never closed; expected one kind of line ending and values with line "
+    "breaks in quotes: export the file again"
+)
+
+
+def explain(path: Path, exc: duckdb.Error) -> str:
+    """The message of a file DuckDB could not read: the file's name and what is wrong."""
+    if UNDELIMITED in str(exc):
+        return f"{path.name}: {UNDELIMITED_HINT}"
+    return f"{path.name}: {exc}"
+
+
 def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestReport:
     """Load the entity's inbox files that the ledger has not seen, in name order."""
     report = IngestReport(entity.name)
@@ -85,7 +103,7 @@ def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRepo
             try:
                 result = load_export(con, path, entity, landing, next_seq)
             except (IngestError, duckdb.Error) as exc:
-                message = str(exc) if isinstance(exc, IngestError) else f"{path.name}: {exc}"
+                message = str(exc) if isinstance(exc, IngestError) else explain(path, exc)
                 report.failed.append(message)
                 landing.remove_orphans(entity, set(ledger))  # nothing of it stays
                 continue

@@ -4,26 +4,21 @@
     reaches the Parquet scan (whole files of earlier loads are skipped by their statistics).
     0 before the first build or when the table is empty. Read at run time with run_query.
 
-    With `versions` (the relation the model reads its versions from: the landing, or a view
-    over it) and `versions_column` (its load sequence column), it first checks that the landing
-    still holds what the model has counted: sum(versions_delivered) of the model must equal the
-    number of versions in `versions` with a load sequence <= the watermark. That holds after
-    every build (each landed version up to the watermark is counted once, in the row of its
-    key), so a difference means the landing was wiped and re-ingested (load_seq restarted) or
-    files were removed: a batch read above the watermark would silently skip or keep rows, so
-    the build stops with an error that says to rebuild with --full-refresh. Cost: one scan of
-    two columns of the model and a count of one integer column of the landing whose filter
-    the Parquet statistics prune. Call it only where the model reads a batch
-    (incremental_batch_only()): a full build needs no watermark and no check.
+    `versions` is the relation the model reads its versions from (the landing, or a view over
+    it) and `versions_column` its load sequence column. Before returning the watermark the
+    macro checks that the landing still holds what the model has counted: sum(versions_delivered)
+    of the model must equal the number of versions in `versions` with a load sequence <= the
+    watermark. That holds after every build (each landed version up to the watermark is counted
+    once, in the row of its key), so a difference means the landing was wiped and re-ingested
+    (load_seq restarted) or files were removed: a batch read above the watermark would silently
+    skip or keep rows, so the build stops with an error that says to rebuild with
+    --full-refresh. Cost: one scan of two columns of the model and a count of one integer
+    column of the landing whose filter the Parquet statistics prune. Call it only where the
+    model reads a batch (incremental_batch_only()): a full build needs no watermark and no check.
 -#}
-{% macro load_watermark(relation, column='load_seq', versions=none, versions_column='_load_seq') -%}
+{% macro load_watermark(relation, versions, versions_column='_load_seq', column='load_seq') -%}
     {%- if not execute -%}
         {{ return(0) }}
-    {%- endif -%}
-    {%- if versions is none -%}
-        {%- set result = run_query('select max(' ~ column ~ ') from ' ~ relation) -%}
-        {%- set value = result.columns[0].values()[0] -%}
-        {{ return(value if value is not none else 0) }}
     {%- endif -%}
     {%- set built = run_query(
         'select max(' ~ column ~ '), sum(versions_delivered) from ' ~ relation

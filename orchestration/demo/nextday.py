@@ -5,12 +5,14 @@ From the demo's survey files, deterministically (a hash of the key, no randomnes
 - about ``new_share`` (1%) new answers: copies of existing answers with a new
   ``response_id`` (``R`` + ``D<day>`` + the old number), submitted on ``day``;
 - about ``corrected_share`` (0.1%) corrected re-deliveries of earlier answers: the whole row
-  again with its ``nps_score`` changed, so the new version must replace the old one;
+  again with its ``nps_score`` changed (and every other one with another customer's id), so
+  the new version must replace the old one;
 - a customers file delivering half of the customer ids that answered but were unknown to
   the CRM so far (their answers become ``is_known_customer``);
 - corrected re-deliveries of about ``corrected_share`` of the orders (status ``returned``)
-  and of the contact moments (no promise after all: ``promised_by`` empty), at least one
-  each, so the incremental CRM staging models replace rows too.
+  and of the contact moments (no promise after all: ``promised_by`` empty; every other one
+  with another customer's id), at least one each, so the incremental CRM staging models
+  replace rows too.
 
 Files: ``survey_responses_<day>.csv``, ``customers_<day>_delta.csv``,
 ``orders_<day>_corrections.csv`` and ``interactions_<day>_corrections.csv`` in ``out``. Only
@@ -55,7 +57,8 @@ def write_next_day(
             header = true) where {valid}"""
     )
     con.execute(
-        "create table bucketed as select *, hash(response_id) % 100000 as bucket from answers"
+        "create table bucketed as select *, hash(response_id) % 100000 as bucket, "
+        "lag(customer_id) over (order by response_id) as other_customer_id from answers"
     )
     con.execute(
         f"""create table day_rows as
@@ -65,8 +68,13 @@ def write_next_day(
             nps_score, ces_score, csat_score, emotion, comment, language
         from bucketed where bucket < {new_cut}
         union all
-        select response_id, customer_id, survey_type, interaction_id, touchpoint, channel,
-            submitted_at,
+        select response_id,
+            -- every other correction also names another customer (a mismatch fixed)
+            case
+                when bucket % 2 = 0 then coalesce(other_customer_id, customer_id)
+                else customer_id
+            end as customer_id,
+            survey_type, interaction_id, touchpoint, channel, submitted_at,
             cast((cast(nps_score as integer) + 3) % 11 as varchar) as nps_score,
             ces_score, csat_score, emotion, comment, language
         from bucketed
@@ -94,7 +102,14 @@ def write_next_day(
     written[target.name] = con.execute("select count(*) from new_customers").fetchone()[0]
     corrections = {
         "orders": ("order_id", "'returned' as status", "status <> 'returned'"),
-        "interactions": ("interaction_id", "null as promised_by", "promised_by is not null"),
+        "interactions": (
+            "interaction_id",
+            # every other one also moves to another customer (a mismatch fixed)
+            "null as promised_by, case when hash(interaction_id) % 2 = 0 then coalesce("
+            "lag(customer_id) over (order by interaction_id), customer_id) else customer_id end"
+            " as customer_id",
+            "promised_by is not null",
+        ),
     }
     for entity, (key, change, applies) in corrections.items():
         target = out / f"{entity}_{day}_corrections.csv"

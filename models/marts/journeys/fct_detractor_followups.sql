@@ -3,75 +3,39 @@
 -- as-of date) and the loop status: closed (followed up within var `followup_within_hours`
 -- hours), closed_late (followed up later), overdue (no follow-up, the hours have passed at
 -- the as-of date), open (no follow-up yet, still within the hours at the as-of date).
-with detractors as (
-    select
-        response_id,
-        customer_id,
-        survey_type,
-        submitted_at,
-        nps_score,
-        comment,
-        touchpoint,
-        channel
-    from {{ ref('fct_survey_responses') }}
-    where
-        nps_category = 'detractor'
-        and is_known_customer
-),
-
-interactions as (
-    select
-        interaction_id,
-        customer_id,
-        channel,
-        started_at
-    from {{ ref('int_contact_moments_assessed') }}
+-- The follow-ups come from int_detractor_followups (incremental, as-of free); this step only
+-- applies the as-of date: a first follow-up after it has not happened yet (and no other one
+-- has, as it is the first).
+with followups as (
+    select * from {{ ref('int_detractor_followups') }}
 ),
 
 as_of as (
     select as_of_at from {{ ref('int_as_of_date') }}
 ),
 
-candidate_followups as (
+visible as (
     select
-        detractors.response_id,
-        interactions.interaction_id,
-        interactions.channel,
-        interactions.started_at,
-        row_number() over (
-            partition by detractors.response_id
-            order by interactions.started_at, interactions.interaction_id
-        ) as followup_rank
-    from detractors
-    inner join interactions
-        on
-            detractors.customer_id = interactions.customer_id
-            and detractors.submitted_at < interactions.started_at
+        followups.response_id,
+        followups.customer_id,
+        followups.survey_type,
+        followups.submitted_at,
+        followups.nps_score,
+        followups.comment,
+        followups.touchpoint,
+        followups.channel,
+        case
+            when followups.followup_started_at <= as_of.as_of_at then followups.followup_interaction_id
+        end as followup_interaction_id,
+        case
+            when followups.followup_started_at <= as_of.as_of_at then followups.followup_channel
+        end as followup_channel,
+        case
+            when followups.followup_started_at <= as_of.as_of_at then followups.followup_started_at
+        end as followup_started_at,
+        {{ hours_between('followups.submitted_at', 'as_of.as_of_at') }} as hours_since_answer
+    from followups
     cross join as_of
-    where interactions.started_at <= as_of.as_of_at
-),
-
-timed as (
-    select
-        detractors.response_id,
-        detractors.customer_id,
-        detractors.survey_type,
-        detractors.submitted_at,
-        detractors.nps_score,
-        detractors.comment,
-        detractors.touchpoint,
-        detractors.channel,
-        candidate_followups.interaction_id as followup_interaction_id,
-        candidate_followups.channel as followup_channel,
-        candidate_followups.started_at as followup_started_at,
-        {{ hours_between('detractors.submitted_at', 'candidate_followups.started_at') }} as hours_to_followup,
-        {{ hours_between('detractors.submitted_at', 'as_of.as_of_at') }} as hours_since_answer
-    from detractors
-    cross join as_of
-    left join candidate_followups
-        on
-            detractors.response_id = candidate_followups.response_id
-            and candidate_followups.followup_rank = 1
 ),
 
 final as (
@@ -87,14 +51,18 @@ final as (
         followup_interaction_id,
         followup_channel,
         followup_started_at,
-        hours_to_followup,
+        {{ hours_between('submitted_at', 'followup_started_at') }} as hours_to_followup,
         case
-            when hours_to_followup <= {{ var('followup_within_hours') }} then 'closed'
-            when hours_to_followup is not null then 'closed_late'
-            when hours_since_answer > {{ var('followup_within_hours') }} then 'overdue'
-            else 'open'
+            when followup_started_at is null and hours_since_answer > {{ var('followup_within_hours') }}
+                then 'overdue'
+            when followup_started_at is null then 'open'
+            when
+                {{ hours_between('submitted_at', 'followup_started_at') }}
+                <= {{ var('followup_within_hours') }}
+                then 'closed'
+            else 'closed_late'
         end as status
-    from timed
+    from visible
 )
 
 select * from final

@@ -1,0 +1,90 @@
+{#-
+    Customer-scoped incremental models: a model whose rows of one customer depend only on that
+    customer's answers, contact moments, orders ... is rebuilt, on an incremental run, for the
+    customers that something new was delivered for, and left alone for everyone else.
+
+    customer_batch(parts) is the SQL of that set of customer_ids (a query, for `in (...)`).
+    The parts are the model's config `customer_batch`, one per upstream model with a
+    `load_seq` (the incremental staging models and fct_survey_responses):
+        {'ref': '<model name>', 'column': '<column of this model holding its load_seq>',
+         'keys': [['<column of this model>', '<key of the upstream model>'], ...]}
+    A customer is in the batch when the upstream table holds a row of the customer with a
+    load_seq above the model's watermark for it (max(column) of the model: every upstream row
+    up to it has been processed, because each build processes every row above the previous
+    one). `keys` catches a row that moved: a re-delivered record that now names another
+    customer (or no longer qualifies) is found by its key in the model's own rows, so the
+    customer it left is rebuilt too.
+
+    The watermarks are scalar subqueries of the model's table, so the same SQL serves as the
+    model's filter (in_customer_batch) and as the `where` of the delete of strategy
+    customer_batch (below), which removes every row of the batch's customers, also of those
+    left with no rows, and inserts the rebuilt ones. Both run before the table changes, so they
+    see the same batch. The model's rows must carry customer_id.
+
+    customer_batch_strategy(): customer_batch on DuckDB and engines with delete; Spark's
+    insert_overwrite rewrites the whole table (incremental_batch_only() is false there, so the
+    model selects every row).
+-#}
+{% macro customer_batch(parts) -%}
+    {%- for part in parts %}
+        {%- set upstream = ref(part.ref) %}
+        {%- set watermark -%}
+            (select coalesce(max({{ part.column }}), 0) from {{ this }})
+        {%- endset %}
+        {%- if not loop.first %}
+            union
+        {% endif %}
+        select customer_id from {{ upstream }}
+        where load_seq > {{ watermark }}
+        {%- for this_key, upstream_key in part.get('keys', []) %}
+            union
+            select previous.customer_id
+            from {{ this }} as previous
+            inner join {{ upstream }} as delivered
+                on previous.{{ this_key }} = delivered.{{ upstream_key }}
+            where delivered.load_seq > {{ watermark }}
+        {%- endfor %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The rows of a customer-scoped model to read: all of them, or those of the batch's customers. -#}
+{% macro in_customer_batch(column) -%}
+    {%- if incremental_batch_only() -%}
+        {{ column }} in ({{ customer_batch(config.get('customer_batch')) }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro customer_batch_strategy() -%}
+    {{ return(adapter.dispatch('customer_batch_strategy', 'loyalty')()) }}
+{%- endmacro %}
+
+{% macro default__customer_batch_strategy() -%}
+    {{ return('customer_batch') }}
+{%- endmacro %}
+
+{% macro spark__customer_batch_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
+
+{#-
+    Incremental strategy customer_batch (found by dbt as get_incremental_<strategy>_sql):
+    delete every row of the batch's customers (config customer_batch), also of those left with
+    no rows, then insert the build's rows. The delete runs before the table changes, so it sees
+    the batch the model's select saw.
+-#}
+{% macro get_incremental_customer_batch_sql(arg_dict) -%}
+    {%- set parts = config.get('customer_batch') -%}
+    {%- if not parts -%}
+        {{ exceptions.raise_compiler_error(
+            'incremental_strategy customer_batch needs config customer_batch (its upstream parts)'
+        ) }}
+    {%- endif -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where customer_id in ({{ customer_batch(parts) }});
+
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}

@@ -91,18 +91,23 @@ test: lint dbt-fixture pytest  ## everything CI runs
 
 # dbt-spark session mode keeps its metastore (metastore_db/, derby.log) and tables
 # (spark-warehouse/) in the cwd: wiped first, so every run starts from nothing.
-test-spark: parse  ## build the fixture on Spark and on DuckDB; assert every mart is equal
-	rm -rf metastore_db spark-warehouse derby.log $(SPARK_OUT)
-	LOYALTY_INBOX=tests/fixtures/inbox LOYALTY_LANDING=$(SPARK_OUT)/landing \
-	  LOYALTY_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb python -m orchestration ingest
-	TIMEFORMAT='fixture dbt build on duckdb: %0R s'; time \
-	  LOYALTY_LANDING=$(SPARK_OUT)/landing LOYALTY_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb \
-	  dbt build --quiet --target duckdb --target-path $(SPARK_OUT)/target-duckdb
-	TIMEFORMAT='fixture dbt build on spark: %0R s'; time \
-	  LOYALTY_LANDING=$(SPARK_OUT)/landing \
-	  dbt build --quiet --target spark --target-path $(SPARK_OUT)/target-spark
+# Two days: the fixture inbox built from nothing, then tests/fixtures/inbox_day2 (corrections
+# that move rows to other customers, new answers and customers) built again incrementally;
+# the marts of both engines are compared after each.
+SPARK_ENV = LOYALTY_LANDING=$(SPARK_OUT)/landing LOYALTY_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb
+define spark_day
+	$(SPARK_ENV) LOYALTY_INBOX=$(1) python -m orchestration ingest
+	TIMEFORMAT='$(2) dbt build on duckdb: %0R s'; time \
+	  $(SPARK_ENV) dbt build --quiet --target duckdb --target-path $(SPARK_OUT)/target-duckdb
+	TIMEFORMAT='$(2) dbt build on spark: %0R s'; time \
+	  $(SPARK_ENV) dbt build --quiet --target spark --target-path $(SPARK_OUT)/target-spark
 	LOYALTY_COMPARE_DUCKDB=$(SPARK_OUT)/loyalty.duckdb LOYALTY_COMPARE_SPARK=$(CURDIR) \
 	  pytest -q -s tests/spark
+endef
+test-spark: parse  ## build the fixture on Spark and on DuckDB, then a second day incrementally; assert every mart is equal
+	rm -rf metastore_db spark-warehouse derby.log $(SPARK_OUT)
+	$(call spark_day,tests/fixtures/inbox,fixture)
+	$(call spark_day,tests/fixtures/inbox_day2,day 2 incremental)
 
 # Benchmark sizes: smoke (50k survey responses), 1m, 10m. Scratch data under BENCH_DIR.
 SIZE ?= smoke

@@ -184,7 +184,8 @@ def write_report(results: Path, target: Path) -> None:
         " --out DIR --clean --responses N` (cached), `python -m orchestration ingest`, "
         "`dbt parse`, `dbt build`, `python -m bench.gx_checks` (every suite of expectations/), "
         "`python -m bench.reference` (bench/reference.sql), `python -m bench.pandas_peer`; then "
-        "day 2 (`orchestration.demo.nextday`): ingest, `dbt build`, `dbt build --full-refresh`.",
+        "day 2 (`orchestration.demo.nextday`): ingest, `dbt build` with `LOYALTY_TEST_SCOPE=batch` "
+        "(as the daily schedule), `dbt build --full-refresh`.",
         "",
         "Before any time is reported the harness checks that dbt, the DuckDB script and pandas "
         f"agree (same keys, numbers within 1e-9 relative) on {', '.join(COVERED)}. "

@@ -6,10 +6,12 @@ itself (prepare_if_dev); `make` targets and the tests run `dbt parse` first.
 No `from __future__ import annotations` here: Dagster reads the Config annotation at runtime.
 """
 
+import os
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dagster import AssetExecutionContext, AssetKey, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
@@ -48,9 +50,29 @@ class LoyaltyDbtTranslator(DagsterDbtTranslator):
 
 
 class DbtBuildConfig(Config):
-    """Launchpad options of the dbt step."""
+    """Launchpad options of the dbt step.
+
+    test_scope: `all` runs every data test on every row; `batch` (the daily schedule) runs the
+    row-by-row tests of incremental models on the rows this build wrote only
+    (macros/test_batch.sql).
+    """
 
     full_refresh: bool = False
+    test_scope: Literal["all", "batch"] = "all"
+
+
+@contextmanager
+def dbt_test_scope(scope: str) -> Iterator[None]:
+    """LOYALTY_TEST_SCOPE for the dbt process started inside, the caller's value restored after."""
+    previous = os.environ.get("LOYALTY_TEST_SCOPE")
+    os.environ["LOYALTY_TEST_SCOPE"] = scope
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("LOYALTY_TEST_SCOPE", None)
+        else:
+            os.environ["LOYALTY_TEST_SCOPE"] = previous
 
 
 @dbt_assets(
@@ -63,4 +85,6 @@ def loyalty_dbt_assets(
 ) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and tests on the warehouse."""
     Settings.from_env().warehouse.parent.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context).stream()
+    with dbt_test_scope(config.test_scope):  # dbt.cli starts the process here
+        invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context)
+    yield from invocation.stream()

@@ -15,6 +15,16 @@
     customer (or no longer qualifies) is found by its key in the model's own rows, so the
     customer it left is rebuilt too.
 
+    Optional `versions` (for a model without the upstream's key, e.g. one row per customer):
+        'versions': {'ref': '<relation of every delivered version>', 'key': '<upstream key>'}
+        or {'landing': ['<source>', '<table>'], 'key': ...} (read with landing_source)
+    holds every delivered version of the upstream's rows with the key, customer_id and the
+    load sequence (column `load_seq` of a ref, `_load_seq` of the landing; option
+    'load_seq' names another). For each row of the upstream above the watermark, the
+    customers of the EARLIER versions of its key are added to the batch: a re-delivery that
+    moved a row from customer A to B rebuilds A as well as B. Without `versions` (and
+    `keys`) nothing changes.
+
     The watermarks are scalar subqueries of the model's table, so the same SQL serves as the
     model's filter (in_customer_batch) and as the `where` of the delete of strategy
     customer_batch (below), which removes every row of the batch's customers, also of those
@@ -44,6 +54,25 @@
                 on previous.{{ this_key }} = delivered.{{ upstream_key }}
             where delivered.load_seq > {{ watermark }}
         {%- endfor %}
+        {%- if part.get('versions') %}
+            {%- set versions = part.versions %}
+            {%- if versions.get('ref') %}
+                {%- set version_relation = ref(versions.ref) %}
+                {%- set version_seq = versions.get('load_seq', 'load_seq') %}
+            {%- else %}
+                {%- set version_relation = landing_source(versions.landing[0], versions.landing[1]) %}
+                {%- set version_seq = versions.get('load_seq', '_load_seq') %}
+            {%- endif %}
+            union
+            select earlier.customer_id
+            from {{ version_relation }} as earlier
+            inner join {{ upstream }} as delivered
+                on earlier.{{ versions.key }} = delivered.{{ versions.key }}
+            where
+                delivered.load_seq > {{ watermark }}
+                and earlier.{{ version_seq }} < delivered.load_seq
+                and earlier.customer_id is not null
+        {%- endif %}
     {%- endfor %}
 {%- endmacro %}
 

@@ -87,6 +87,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "fct_survey_responses": "marts/survey/fct_survey_responses.sql",
             "stg_crm__orders": "staging/crm/stg_crm__orders.sql",
             "int_detractor_followups": "intermediate/journeys/int_detractor_followups.sql",
+            "int_customer_profile": "intermediate/customers/int_customer_profile.sql",
         }.items()
     }
     selected = (target / "compiled/loyalty/models/staging/crm/stg_crm__orders.sql").read_text()
@@ -105,7 +106,8 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize(
-    "model", ["fct_survey_responses", "stg_crm__orders", "int_detractor_followups"]
+    "model",
+    ["fct_survey_responses", "stg_crm__orders", "int_detractor_followups", "int_customer_profile"],
 )
 def test_the_incremental_build_only_added_the_new_batch(two_days: dict, model: str) -> None:
     """The second build ran as delete+insert of a batch, not as a rebuild of the table."""

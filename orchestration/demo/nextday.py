@@ -9,13 +9,16 @@ From the demo's survey files, deterministically (a hash of the key, no randomnes
   the new version must replace the old one;
 - a customers file delivering half of the customer ids that answered but were unknown to
   the CRM so far (their answers become ``is_known_customer``);
-- corrected re-deliveries of about ``corrected_share`` of the orders (status ``returned``)
-  and of the contact moments (no promise after all: ``promised_by`` empty; every other one
-  with another customer's id), at least one each, so the incremental CRM staging models
-  replace rows too.
+- corrected re-deliveries of about ``corrected_share`` of the orders (status ``returned``),
+  of the contact moments (no promise after all: ``promised_by`` empty) and of the
+  subscriptions (as they were), at least one each, so the incremental CRM staging models
+  replace rows too; every other one of each (the first, third ... in the order they are
+  picked) with the id of the customer of the row before it by key (a mismatch fixed), so a
+  customer-scoped model must also rebuild the customer a row moved away from.
 
 Files: ``survey_responses_<day>.csv``, ``customers_<day>_delta.csv``,
-``orders_<day>_corrections.csv`` and ``interactions_<day>_corrections.csv`` in ``out``. Only
+``orders_<day>_corrections.csv``, ``interactions_<day>_corrections.csv`` and
+``subscriptions_<day>_corrections.csv`` in ``out``. Only
 valid rows are copied, so nothing of it is quarantined. Written by DuckDB (no row loops).
 """
 
@@ -101,7 +104,11 @@ def write_next_day(
     con.execute(f"copy (select * from new_customers order by 1) to {sql_str(target)} (header)")
     written[target.name] = con.execute("select count(*) from new_customers").fetchone()[0]
     corrections = {
-        "orders": ("order_id", "'returned' as status", "status <> 'returned'"),
+        "orders": (
+            "order_id",
+            f"'returned' as status, {_moved('order_id')}",
+            "status <> 'returned'",
+        ),
         "interactions": (
             "interaction_id",
             # every other one also moves to another customer (a mismatch fixed)
@@ -110,14 +117,24 @@ def write_next_day(
             " as customer_id",
             "promised_by is not null",
         ),
+        "subscriptions": ("subscription_id", _moved("subscription_id"), "true"),
     }
     for entity, (key, change, applies) in corrections.items():
         target = out / f"{entity}_{day}_corrections.csv"
         written[target.name] = _write_corrections(
-            con, inbox / f"{entity}_*.csv", target, key, change, applies, corrected_share
+            con, inbox / f"{entity}*.csv", target, key, change, applies, corrected_share
         )
     con.close()
     return written
+
+
+def _moved(key: str) -> str:
+    """``customer_id`` of the first, third ... row picked by ``_write_corrections`` (same
+    order: the key's hash) replaced by that of the row before it by key."""
+    return (
+        f"case when row_number() over (order by hash({key}), {key}) % 2 = 1 then coalesce("
+        f"lag(customer_id) over (order by {key}), customer_id) else customer_id end as customer_id"
+    )
 
 
 def _write_corrections(

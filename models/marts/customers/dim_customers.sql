@@ -2,20 +2,18 @@
 -- revenue and tenure (measured against int_as_of_date), activity (int_customer_lifecycle),
 -- the persona (seed persona_rules, lowest precedence of the matching rules wins) and the
 -- loyalty score (docs/metrics.md; weights and caps in vars loyalty_*).
-with customers as (
-    select * from {{ ref('stg_crm__customers') }}
+-- The as-of step: the aggregates come from int_customer_profile (incremental, as-of free);
+-- this model applies the as-of date (tenure, active subscription, recent answers, activity,
+-- recency) and the persona rules and loyalty score, cheap projections and small joins.
+with customer_profile as (
+    select * from {{ ref('int_customer_profile') }}
 ),
 
 responses as (
-    select * from {{ ref('fct_survey_responses') }}
-),
-
-orders as (
-    select * from {{ ref('stg_crm__orders') }}
-),
-
-subscriptions as (
-    select * from {{ ref('stg_crm__subscriptions') }}
+    select
+        customer_id,
+        submitted_at
+    from {{ ref('fct_survey_responses') }}
 ),
 
 as_of as (
@@ -30,105 +28,54 @@ persona_rules as (
     select * from {{ ref('persona_rules') }}
 ),
 
-nps_answers as (
-    select
-        customer_id,
-        submitted_at,
-        nps_score,
-        nps_category,
-        row_number() over (
-            partition by customer_id order by submitted_at asc, response_id asc
-        ) as first_rank,
-        row_number() over (
-            partition by customer_id order by submitted_at desc, response_id desc
-        ) as latest_rank,
-        count(*) over (partition by customer_id) as nps_answers
-    from responses
-    where nps_score is not null and customer_id is not null
-),
-
-answer_totals as (
+-- answers in the engagement window up to the as-of date
+recent as (
     select
         responses.customer_id,
-        count(*) as survey_answers,
-        sum(
-            case
-                when
-                    responses.submitted_at > {{ dbt.dateadd(
-                        'day', -1 * var('persona_engagement_days'), 'as_of.as_of_at'
-                    ) }}
-                    and responses.submitted_at <= as_of.as_of_at
-                    then 1
-                else 0
-            end
-        ) as recent_answers,
-        max(responses.submitted_at) as last_answer_at,
-        avg(cast(responses.ces_score as double)) as ces_mean
+        count(*) as recent_answers
     from responses
     cross join as_of
-    where responses.customer_id is not null
+    where
+        responses.customer_id is not null
+        and responses.submitted_at > {{ dbt.dateadd(
+            'day', -1 * var('persona_engagement_days'), 'as_of.as_of_at'
+        ) }}
+        and responses.submitted_at <= as_of.as_of_at
     group by responses.customer_id
-),
-
-order_totals as (
-    select
-        customer_id,
-        count(*) as orders,
-        sum(amount) as gross_amount,
-        sum(amount - discount_amount) as revenue,
-        sum(discount_amount) as discount_total,
-        min(ordered_at) as first_order_at,
-        max(ordered_at) as last_order_at
-    from orders
-    where order_status = 'completed'
-    group by customer_id
-),
-
-subscription_status as (
-    select
-        subscriptions.customer_id,
-        count(*) as subscriptions,
-        max(
-            case
-                when subscriptions.ended_at is null or subscriptions.ended_at > as_of.as_of_at
-                    then 1
-                else 0
-            end
-        ) as has_active_subscription
-    from subscriptions
-    cross join as_of
-    group by subscriptions.customer_id
 ),
 
 profile as (
     select
-        customers.customer_id,
-        customers.country_code,
-        customers.segment,
-        customers.acquisition_channel,
-        customers.created_at,
+        customer_profile.customer_id,
+        customer_profile.country_code,
+        customer_profile.segment,
+        customer_profile.acquisition_channel,
+        customer_profile.created_at,
         cast(
-            {{ dbt.datediff('customers.created_at', 'as_of.as_of_at', 'day') }} as bigint  -- noqa: LT05
+            {{ dbt.datediff('customer_profile.created_at', 'as_of.as_of_at', 'day') }} as bigint  -- noqa: LT05
         ) as tenure_days,
-        cast(coalesce(order_totals.orders, 0) as bigint) as orders,
-        cast(coalesce(order_totals.revenue, 0) as decimal(18, 2)) as revenue,
-        cast(coalesce(order_totals.discount_total, 0) as decimal(18, 2)) as discount_total,
-        {{ safe_share('order_totals.discount_total', 'order_totals.gross_amount') }} as discount_share,
-        order_totals.first_order_at,
-        order_totals.last_order_at,
-        cast(coalesce(subscription_status.subscriptions, 0) as bigint) as subscriptions,
-        coalesce(subscription_status.has_active_subscription, 0) = 1 as has_active_subscription,
-        cast(coalesce(first_answer.nps_answers, 0) as bigint) as nps_answers,
-        first_answer.submitted_at as first_nps_at,
-        first_answer.nps_score as first_nps_score,
-        first_answer.nps_category as first_nps_category,
-        latest_answer.submitted_at as latest_nps_at,
-        latest_answer.nps_score as latest_nps_score,
-        latest_answer.nps_category as latest_nps_category,
-        cast(coalesce(answer_totals.survey_answers, 0) as bigint) as survey_answers,
-        cast(coalesce(answer_totals.recent_answers, 0) as bigint) as recent_answers,
-        answer_totals.last_answer_at,
-        answer_totals.ces_mean,
+        customer_profile.orders,
+        customer_profile.revenue,
+        customer_profile.discount_total,
+        customer_profile.discount_share,
+        customer_profile.first_order_at,
+        customer_profile.last_order_at,
+        customer_profile.subscriptions,
+        (
+            customer_profile.has_open_subscription
+            or coalesce(customer_profile.last_subscription_ended_at > as_of.as_of_at, false)
+        ) as has_active_subscription,
+        customer_profile.nps_answers,
+        customer_profile.first_nps_at,
+        customer_profile.first_nps_score,
+        customer_profile.first_nps_category,
+        customer_profile.latest_nps_at,
+        customer_profile.latest_nps_score,
+        customer_profile.latest_nps_category,
+        customer_profile.survey_answers,
+        cast(coalesce(recent.recent_answers, 0) as bigint) as recent_answers,
+        customer_profile.last_answer_at,
+        customer_profile.ces_mean,
         coalesce(lifecycle.is_active, false) as is_active,
         lifecycle.churned_at,
         case
@@ -137,27 +84,19 @@ profile as (
             else 'churned'
         end as activity_status,
         case
-            when order_totals.last_order_at is null then answer_totals.last_answer_at
-            when answer_totals.last_answer_at is null then order_totals.last_order_at
-            when order_totals.last_order_at >= answer_totals.last_answer_at
-                then order_totals.last_order_at
-            else answer_totals.last_answer_at
+            when customer_profile.last_order_at is null then customer_profile.last_answer_at
+            when customer_profile.last_answer_at is null then customer_profile.last_order_at
+            when customer_profile.last_order_at >= customer_profile.last_answer_at
+                then customer_profile.last_order_at
+            else customer_profile.last_answer_at
         end as last_activity_at,
         as_of.as_of_at
-    from customers
+    from customer_profile
     cross join as_of
-    left join order_totals
-        on customers.customer_id = order_totals.customer_id
-    left join subscription_status
-        on customers.customer_id = subscription_status.customer_id
-    left join nps_answers as first_answer
-        on customers.customer_id = first_answer.customer_id and first_answer.first_rank = 1
-    left join nps_answers as latest_answer
-        on customers.customer_id = latest_answer.customer_id and latest_answer.latest_rank = 1
-    left join answer_totals
-        on customers.customer_id = answer_totals.customer_id
+    left join recent
+        on customer_profile.customer_id = recent.customer_id
     left join lifecycle
-        on customers.customer_id = lifecycle.customer_id
+        on customer_profile.customer_id = lifecycle.customer_id
 ),
 
 -- every rule a customer satisfies; an empty condition in the seed is no condition

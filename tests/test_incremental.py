@@ -43,7 +43,7 @@ def ingest(inbox: Path, landing: Path) -> None:
     assert not failed, failed
 
 
-def built_models(manifest: Path) -> list[tuple[str, str, str, str | None]]:
+def built_models(manifest: Path) -> list[tuple[str, str, str, str | list[str] | None]]:
     """(name, schema, materialization, unique key) of every model that is stored as a table."""
     nodes = json.loads(manifest.read_text())["nodes"].values()
     return sorted(
@@ -53,7 +53,7 @@ def built_models(manifest: Path) -> list[tuple[str, str, str, str | None]]:
     )
 
 
-def incremental_models(manifest: Path) -> list[tuple[str, str, str]]:
+def incremental_models(manifest: Path) -> list[tuple[str, str, str | list[str]]]:
     """(name, schema, unique key) of every incremental model."""
     return [
         (n, schema, key) for n, schema, kind, key in built_models(manifest) if kind == "incremental"
@@ -88,6 +88,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "stg_crm__orders": "staging/crm/stg_crm__orders.sql",
             "int_detractor_followups": "intermediate/journeys/int_detractor_followups.sql",
             "int_customer_profile": "intermediate/customers/int_customer_profile.sql",
+            "int_journey_contact_moments": "intermediate/journeys/int_journey_contact_moments.sql",
         }.items()
     }
     selected = (target / "compiled/loyalty/models/staging/crm/stg_crm__orders.sql").read_text()
@@ -107,7 +108,13 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.parametrize(
     "model",
-    ["fct_survey_responses", "stg_crm__orders", "int_detractor_followups", "int_customer_profile"],
+    [
+        "fct_survey_responses",
+        "stg_crm__orders",
+        "int_detractor_followups",
+        "int_customer_profile",
+        "int_journey_contact_moments",
+    ],
 )
 def test_the_incremental_build_only_added_the_new_batch(two_days: dict, model: str) -> None:
     """The second build ran as delete+insert of a batch, not as a rebuild of the table."""
@@ -159,7 +166,11 @@ def test_incremental_equals_full_refresh_for_every_incremental_model(two_days: d
     con = attach_both(two_days)
     for name, schema, key in models:
         assert_same_rows(con, schema, name)
-        dupes = con.execute(f"select count(*) - count(distinct {key}) from inc.{schema}.{name}")
+        # a unique key of several columns (a list): distinct rows of them, nulls included
+        columns = ", ".join(key) if isinstance(key, list) else key
+        dupes = con.execute(
+            f"select count(*) - count(distinct row({columns})) from inc.{schema}.{name}"
+        )
         assert dupes.fetchall()[0][0] == 0, name
 
 

@@ -5,31 +5,124 @@
 -- without contact moments keeps one row with a null interaction_id, so every closing answer
 -- stays visible. is_end_moment marks the last contact moment with an observed emotion (latest
 -- started_at, then highest interaction_id).
+-- As of no date: a contact moment's promise is described by promise_missed_at (promised_by
+-- when no response came at or before it, whenever that is); the readers compare it with the
+-- as-of date (broken <=> promise_missed_at < as_of_at, int_contact_moments_assessed). The
+-- emotion is the one of the first transactional answer naming the interaction_id with a known
+-- emotion label (int_contact_moments_assessed), of whichever customer the answer is.
+-- Customer-scoped incremental (macro customer_batch): a build rebuilds the rows of the
+-- customers with a newly delivered closing answer, contact moment, emotion answer or CRM
+-- record; journey_load_seq, interaction_load_seq, emotion_load_seq and customer_load_seq are
+-- those watermarks. The journey's summary (contact moments, touchpoints, the emotions the
+-- peak-end way: peak the most extreme valence, a tie going to the negative one, end the end
+-- moment's; promises missed at any time) is on each of its rows: a separate incremental
+-- model of journeys could not tell which customers lost a contact moment or an emotion answer
+-- to another customer (only these rows can), so the summaries are rebuilt with the rows;
+-- is_journey_row marks one row per journey for fct_customer_journeys.
+{{ config(
+    materialized='incremental',
+    incremental_strategy=customer_batch_strategy(),
+    unique_key=['journey_id', 'interaction_id'],
+    customer_batch=[
+        {'ref': 'fct_survey_responses', 'column': 'journey_load_seq',
+         'keys': [['journey_id', 'response_id']]},
+        {'ref': 'stg_crm__interactions', 'column': 'interaction_load_seq',
+         'keys': [['interaction_id', 'interaction_id']]},
+        {'ref': 'fct_survey_responses', 'column': 'emotion_load_seq',
+         'keys': [['interaction_id', 'interaction_id'], ['emotion_response_id', 'response_id']]},
+        {'ref': 'stg_crm__customers', 'column': 'customer_load_seq'},
+    ],
+    on_schema_change='fail',
+) }}
+
 with closing_answers as (
     select
         response_id as journey_id,
         customer_id,
         submitted_at as closed_at,
         nps_score,
-        nps_category
+        nps_category,
+        load_seq
     from {{ ref('fct_survey_responses') }}
     where
         survey_type = 'relational'
         and nps_score is not null
         and is_known_customer
+        and {{ in_customer_batch('customer_id') }}
 ),
 
-contact_moments as (
+customers as (
+    select
+        customer_id,
+        load_seq
+    from {{ ref('stg_crm__customers') }}
+    where {{ in_customer_batch('customer_id') }}
+),
+
+interactions as (
     select
         interaction_id,
         customer_id,
         channel,
         touchpoint,
         started_at,
-        promise_status,
-        emotion_valence
-    from {{ ref('int_contact_moments_assessed') }}
-    where customer_id is not null
+        promised_by,
+        responded_at,
+        load_seq
+    from {{ ref('stg_crm__interactions') }}
+    where
+        customer_id is not null
+        and {{ in_customer_batch('customer_id') }}
+),
+
+-- the answers naming the batch's contact moments, of any customer
+answers as (
+    select
+        response_id,
+        interaction_id,
+        submitted_at,
+        emotion_valence,
+        load_seq
+    from {{ ref('fct_survey_responses') }}
+    where
+        survey_type = 'transactional'
+        and emotion_valence is not null
+        and interaction_id in (select interactions.interaction_id from interactions)
+),
+
+ranked_answers as (
+    select
+        response_id,
+        interaction_id,
+        emotion_valence,
+        load_seq,
+        row_number() over (
+            partition by interaction_id order by submitted_at, response_id
+        ) as answer_rank
+    from answers
+),
+
+contact_moments as (
+    select
+        interactions.interaction_id,
+        interactions.customer_id,
+        interactions.channel,
+        interactions.touchpoint,
+        interactions.started_at,
+        case
+            when interactions.promised_by is null then null
+            when interactions.responded_at <= interactions.promised_by then null
+            else interactions.promised_by
+        end as promise_missed_at,
+        ranked_answers.response_id as emotion_response_id,
+        ranked_answers.emotion_valence,
+        interactions.load_seq as interaction_load_seq,
+        ranked_answers.load_seq as emotion_load_seq
+    from interactions
+    left join ranked_answers
+        on
+            interactions.interaction_id = ranked_answers.interaction_id
+            and ranked_answers.answer_rank = 1
 ),
 
 joined as (
@@ -43,9 +136,16 @@ joined as (
         contact_moments.channel,
         contact_moments.touchpoint,
         contact_moments.started_at,
-        contact_moments.promise_status,
-        contact_moments.emotion_valence
+        contact_moments.promise_missed_at,
+        contact_moments.emotion_response_id,
+        contact_moments.emotion_valence,
+        closing_answers.load_seq as journey_load_seq,
+        contact_moments.interaction_load_seq,
+        contact_moments.emotion_load_seq,
+        customers.load_seq as customer_load_seq
     from closing_answers
+    inner join customers
+        on closing_answers.customer_id = customers.customer_id
     left join contact_moments
         on
             closing_answers.customer_id = contact_moments.customer_id
@@ -67,21 +167,52 @@ ranked as (
     from joined
 ),
 
-final as (
+journeys as (
     select
         journey_id,
-        customer_id,
-        closed_at,
-        nps_score,
-        nps_category,
-        interaction_id,
-        channel,
-        touchpoint,
-        started_at,
-        promise_status,
-        emotion_valence,
-        emotion_valence is not null and end_rank = 1 as is_end_moment
+        cast(count(interaction_id) as bigint) as contact_moments,
+        {{ sorted_distinct_list('touchpoint') }} as touchpoints,
+        cast(count(emotion_valence) as bigint) as emotions_observed,
+        avg(cast(emotion_valence as double)) as mean_valence,
+        {{ peak_valence('emotion_valence') }} as peak_valence,
+        max(case when end_rank = 1 then emotion_valence end) as end_valence,
+        cast(count(promise_missed_at) as bigint) as promises_missed
     from ranked
+    group by journey_id
+),
+
+final as (
+    select
+        ranked.journey_id,
+        ranked.customer_id,
+        ranked.closed_at,
+        ranked.nps_score,
+        ranked.nps_category,
+        ranked.interaction_id,
+        ranked.channel,
+        ranked.touchpoint,
+        ranked.started_at,
+        ranked.promise_missed_at,
+        ranked.emotion_response_id,
+        ranked.emotion_valence,
+        ranked.emotion_valence is not null and ranked.end_rank = 1 as is_end_moment,
+        ranked.end_rank = 1 as is_journey_row,
+        journeys.contact_moments,
+        journeys.touchpoints,
+        journeys.emotions_observed,
+        journeys.mean_valence,
+        cast(journeys.peak_valence as integer) as peak_valence,
+        cast(journeys.end_valence as integer) as end_valence,
+        (cast(journeys.peak_valence as double) + cast(journeys.end_valence as double)) / 2.0
+            as peak_end_score,
+        journeys.promises_missed,
+        ranked.journey_load_seq,
+        ranked.interaction_load_seq,
+        ranked.emotion_load_seq,
+        ranked.customer_load_seq
+    from ranked
+    inner join journeys
+        on ranked.journey_id = journeys.journey_id
 )
 
 select * from final

@@ -125,9 +125,17 @@
                 {%- if part.ref not in recorded -%}
                     {{ return(none) }}
                 {%- endif -%}
-                {%- do batches.append(
-                    'select customer_id from ' ~ ref(part.ref) ~ ' where load_seq > ' ~ recorded[part.ref]
-                ) -%}
+                {#- the upstream by its node, not ref(): a test may only ref what it depends on -#}
+                {%- for upstream in graph.nodes.values()
+                    if upstream.resource_type == 'model' and upstream.name == part.ref -%}
+                    {%- set upstream_relation = api.Relation.create(
+                        database=upstream.database, schema=upstream.schema, identifier=upstream.alias
+                    ) -%}
+                    {%- do batches.append(
+                        'select customer_id from ' ~ upstream_relation
+                        ~ ' where load_seq > ' ~ recorded[part.ref]
+                    ) -%}
+                {%- endfor -%}
             {%- endfor -%}
             {%- if batches -%}
                 {{ return('customer_id in (' ~ batches | join(' union ') ~ ')') }}

@@ -19,7 +19,9 @@ from orchestration.ingest.run import ingest_all
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-MODELS = ["stg_crm__orders", "stg_crm__customers"]
+# a load_seq model and a customer-scoped one (with everything it is built from), and the
+# seeds the relationships tests of staging read
+MODELS = ["resource_type:seed", "stg_crm__orders", "+int_detractor_followups"]
 
 
 def dbt(args: list[str], env: dict[str, str], target: Path) -> subprocess.CompletedProcess[str]:
@@ -36,7 +38,8 @@ def day_two(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for inbox in (FIXTURES / "inbox", FIXTURES / "inbox_day2"):
         assert not [m for r in ingest_all(inbox, landing) for m in r.failed]
         scope = {"LOYALTY_TEST_SCOPE": "batch"} if inbox.name == "inbox_day2" else {}
-        done = dbt(["build", "--select", *MODELS], {**env, **scope}, target)
+        select = ["--select", *MODELS, "--indirect-selection", "cautious"]
+        done = dbt(["build", *select], {**env, **scope}, target)
         assert done.returncode == 0, done.stdout[-3000:]
     return {"env": env, "warehouse": warehouse, "target": target}
 
@@ -57,6 +60,12 @@ def test_the_build_recorded_the_watermarks_before_it_ran(day_two: dict) -> None:
 def test_a_row_test_reads_only_the_batch(day_two: dict) -> None:
     sql = compiled_test(day_two["target"], "unique_stg_crm__orders_order_id")
     assert "where (load_seq > 1)" in sql
+
+
+def test_a_customer_scoped_model_is_tested_for_the_batch_customers(day_two: dict) -> None:
+    sql = compiled_test(day_two["target"], "unique_int_detractor_followups_response_id")
+    assert "customer_id in (select customer_id from" in sql
+    assert "stg_crm__interactions" in sql and "where load_seq > 1" in sql
 
 
 def plant_duplicate(warehouse: Path, load_seq: int) -> None:

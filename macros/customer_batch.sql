@@ -25,11 +25,15 @@
     moved a row from customer A to B rebuilds A as well as B. Without `versions` (and
     `keys`) nothing changes.
 
-    The watermarks are scalar subqueries of the model's table, so the same SQL serves as the
-    model's filter (in_customer_batch) and as the `where` of the delete of strategy
-    customer_batch (below), which removes every row of the batch's customers, also of those
-    left with no rows, and inserts the rebuilt ones. Both run before the table changes, so they
-    see the same batch. The model's rows must carry customer_id.
+    The watermarks are scalar subqueries of the model's table. The set is computed ONCE per
+    build of the model: write_customer_batch(), a pre-hook of every model (dbt_project.yml; it
+    renders nothing unless the model has config customer_batch and builds incrementally),
+    writes it to a temporary table of the model's connection before the model's select runs.
+    The model's filter (in_customer_batch) and the delete of strategy customer_batch (below),
+    which removes every row of the batch's customers, also of those left with no rows, and
+    inserts the rebuilt ones, both read that table, so they see the same batch; the strategy
+    drops it at the end. (Computed in every import CTE and again in the delete, the set cost
+    more than the rows it saved at 1 M answers.) The model's rows must carry customer_id.
 
     customer_batch_strategy(): customer_batch on DuckDB and engines with delete; Spark's
     insert_overwrite rewrites the whole table (incremental_batch_only() is false there, so the
@@ -76,10 +80,29 @@
     {%- endfor %}
 {%- endmacro %}
 
+{#- The temporary table holding the batch's customer_ids during the build of this model. -#}
+{% macro customer_batch_relation() -%}
+    {{ return(api.Relation.create(
+        database='temp', schema='main', identifier=this.identifier ~ '__customer_batch', type='table'
+    )) }}
+{%- endmacro %}
+
+{#-
+    Pre-hook of every model (dbt_project.yml): on an incremental build of a customer-scoped
+    model, write the batch's customer_ids once; otherwise render nothing (dbt skips the hook).
+-#}
+{% macro write_customer_batch() -%}
+    {%- set parts = config.get('customer_batch') -%}
+    {%- if parts and config.get('materialized') == 'incremental' and incremental_batch_only() -%}
+        create or replace temporary table {{ customer_batch_relation() }} as
+        {{ customer_batch(parts) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The rows of a customer-scoped model to read: all of them, or those of the batch's customers. -#}
 {% macro in_customer_batch(column) -%}
     {%- if incremental_batch_only() -%}
-        {{ column }} in ({{ customer_batch(config.get('customer_batch')) }})
+        {{ column }} in (select customer_id from {{ customer_batch_relation() }})
     {%- else -%}
         true
     {%- endif -%}
@@ -99,9 +122,8 @@
 
 {#-
     Incremental strategy customer_batch (found by dbt as get_incremental_<strategy>_sql):
-    delete every row of the batch's customers (config customer_batch), also of those left with
-    no rows, then insert the build's rows. The delete runs before the table changes, so it sees
-    the batch the model's select saw.
+    delete every row of the batch's customers (the table write_customer_batch wrote before the
+    model's select), also of those left with no rows, insert the build's rows, drop the batch.
 -#}
 {% macro get_incremental_customer_batch_sql(arg_dict) -%}
     {%- set parts = config.get('customer_batch') -%}
@@ -112,8 +134,10 @@
     {%- endif -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where customer_id in ({{ customer_batch(parts) }});
+    where customer_id in (select customer_id from {{ customer_batch_relation() }});
 
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
-    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    select {{ columns }} from {{ arg_dict['temp_relation'] }};
+
+    drop table if exists {{ customer_batch_relation() }}
 {%- endmacro %}

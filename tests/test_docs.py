@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.config import Settings
@@ -47,6 +48,12 @@ def own(nodes: dict, kind: str) -> dict:
         for k, v in nodes.items()
         if v["resource_type"] == kind and k.split(".")[1] == "loyalty"
     }
+
+
+def test_gx_docs_close_the_warehouse(site: Path, fixture_warehouse: Path) -> None:
+    # read-write in the same process fails while a GX connection still holds it read-only
+    with duckdb.connect(str(fixture_warehouse)) as con:
+        assert con.execute("select count(*) from marts.fct_nps_monthly").fetchone()[0] > 0
 
 
 def test_dbt_site_files(site: Path, artifacts: tuple[dict, dict]) -> None:

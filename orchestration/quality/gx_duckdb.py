@@ -35,9 +35,17 @@ from typing import Any
 from great_expectations.execution_engine.sqlalchemy_execution_engine import (
     SqlAlchemyExecutionEngine,
 )
+from sqlalchemy.pool import StaticPool
 
 _MARK = "_loyalty_duckdb_buffered"
 DUCKDB_DIALECT = "duckdb"
+
+# The pool of a GX DuckDB datasource: one connection per engine, reused by every metric query
+# of a validation and closed by ``engine.dispose()`` when the validation ends (the caller must
+# dispose, in a ``finally``: an open read-only connection keeps dbt from writing the file).
+# Opening the file again for each query (NullPool) cost a third of the GX stage's CPU at 1 M
+# answers (66 s -> 42 s for the 22 suites).
+POOL_CLASS = StaticPool
 
 
 def _buffered(result: Any) -> Any:

@@ -14,8 +14,9 @@ expectations::
 A landing relation reads ``read_parquet('<landing>/<entity>/*.parquet', union_by_name=true)``
 through an in-memory DuckDB; a warehouse relation is a table of the DuckDB file, opened
 read-only (dbt is its only writer). Either way GX gets a query asset and computes every
-metric in DuckDB: no table is pulled into pandas. Connections are not pooled (NullPool), so
-the file is closed again when a validation ends and dbt can write to it.
+metric in DuckDB: no table is pulled into pandas. Each engine keeps one connection for the
+validation (``gx_duckdb.POOL_CLASS``), closed when the validation ends, so dbt can write to
+the file again.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from typing import Any
 import duckdb
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
-from sqlalchemy.pool import NullPool
 
 from orchestration.config import PROJECT_ROOT, Settings
 from orchestration.ingest.landing import sql_str
@@ -174,7 +174,7 @@ def validate_query(
     datasource = context.data_sources.add_sql(
         name="duckdb",
         connection_string=connection_string,
-        kwargs={"connect_args": connect_args or {}, "poolclass": NullPool},
+        kwargs={"connect_args": connect_args or {}, "poolclass": gx_duckdb.POOL_CLASS},
     )
     try:
         asset = datasource.add_query_asset(name=suite.name, query=query)

@@ -52,7 +52,6 @@ def build_gx_docs(site: Path, settings: Settings) -> Path:
     """GX Data Docs of every suite in expectations/, with a validation where the data is there."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
-    from sqlalchemy.pool import NullPool
 
     from orchestration.ingest.landing import sql_str
     from orchestration.quality import gx_duckdb
@@ -80,34 +79,38 @@ def build_gx_docs(site: Path, settings: Settings) -> Path:
         warehouse = context.data_sources.add_sql(
             name="warehouse",
             connection_string=f"duckdb:///{settings.warehouse}",
-            kwargs={"connect_args": {"read_only": True}, "poolclass": NullPool},
+            kwargs={"connect_args": {"read_only": True}, "poolclass": gx_duckdb.POOL_CLASS},
         )
     landing = context.data_sources.add_sql(
-        name="landing", connection_string="duckdb:///:memory:", kwargs={"poolclass": NullPool}
+        name="landing",
+        connection_string="duckdb:///:memory:",
+        kwargs={"poolclass": gx_duckdb.POOL_CLASS},
     )
-    for spec in load_specs():
-        suite = context.suites.add(build_suite(spec))
-        if spec.source == "warehouse":
-            datasource, relation = warehouse, spec.relation
-        else:
-            folder = settings.landing / spec.relation
-            datasource = landing if any(folder.glob("*.parquet")) else None
-            relation = f"read_parquet({sql_str(folder / '*.parquet')}, union_by_name = true)"
-        if datasource is None:
-            continue  # no data yet: the suite is still documented
-        asset = datasource.add_query_asset(
-            name=spec.name, query=spec.query.format(relation=relation)
-        )
-        validation = context.validation_definitions.add(
-            gx.ValidationDefinition(
-                name=spec.name, data=asset.add_batch_definition_whole_table("all"), suite=suite
+    try:
+        for spec in load_specs():
+            suite = context.suites.add(build_suite(spec))
+            if spec.source == "warehouse":
+                datasource, relation = warehouse, spec.relation
+            else:
+                folder = settings.landing / spec.relation
+                datasource = landing if any(folder.glob("*.parquet")) else None
+                relation = f"read_parquet({sql_str(folder / '*.parquet')}, union_by_name = true)"
+            if datasource is None:
+                continue  # no data yet: the suite is still documented
+            asset = datasource.add_query_asset(
+                name=spec.name, query=spec.query.format(relation=relation)
             )
-        )
-        validation.run(result_format="SUMMARY")
-    context.build_data_docs(site_names=["loyalty"])
-    for datasource in (warehouse, landing):
-        if datasource is not None:
-            _dispose(datasource)  # close the warehouse file again, so that dbt can write
+            validation = context.validation_definitions.add(
+                gx.ValidationDefinition(
+                    name=spec.name, data=asset.add_batch_definition_whole_table("all"), suite=suite
+                )
+            )
+            validation.run(result_format="SUMMARY")
+        context.build_data_docs(site_names=["loyalty"])
+    finally:  # close the warehouse file again, so that dbt can write (also after an error)
+        for datasource in (warehouse, landing):
+            if datasource is not None:
+                _dispose(datasource)
     return out / "index.html"
 
 

@@ -28,9 +28,12 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
+# --compile-bytecode: uv writes no .pyc files and, with PYTHONDONTWRITEBYTECODE set (as on this
+# machine), Python never does, so every dbt, GX and Dagster process compiled its imports again:
+# importing dbt took 9.9 s CPU instead of 5.5 s, great_expectations 22 s instead of 9 s.
 $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 	[ -x $(BIN)/python ] || $(UV) venv --quiet --python $(PYTHON) $(VENV)
-	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 

@@ -20,6 +20,8 @@ REFERENCE = {
     # survey
     "fct_survey_responses": ("response_id",),
     "fct_nps_monthly": ("month_start",),
+    "fct_nps_trailing_90d": ("date_day",),
+    "fct_nps_by_dimension": ("month_start", "survey_type", "dimension_name", "dimension_value"),
     # experience
     "fct_effort_monthly": ("month_start", "touchpoint", "channel"),
     # customers

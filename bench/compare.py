@@ -24,9 +24,14 @@ REFERENCE = {
     "fct_nps_by_dimension": ("month_start", "survey_type", "dimension_name", "dimension_value"),
     # experience
     "fct_effort_monthly": ("month_start", "touchpoint", "channel"),
+    "fct_satisfaction_vs_loyalty": ("csat_band", "nps_group", "churn_outcome"),
+    "fct_satisfaction_vs_loyalty_bands": ("csat_band",),
     # customers
     "dim_customers": ("customer_id",),
     "fct_persona_value": ("persona",),
+    # retention
+    "fct_retention_cohorts": ("cohort_month", "months_since_start"),
+    "fct_survival_by_nps_group": ("nps_group", "months_since_start"),
 }
 # every mart dbt builds (models/marts/**): the reference should cover them all
 MARTS = sorted(

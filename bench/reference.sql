@@ -12,7 +12,7 @@
 -- 1.96), and the persona rules those of seeds/persona_rules.csv, written out as one case
 -- expression. Marts in the order of their areas (survey, experience, customers, retention,
 -- journeys, ingest, semantic), except fct_nps_by_dimension, which needs dim_customers.
--- Covers 7 of the 18 marts (bench/compare.py REFERENCE lists them with their grain;
+-- Covers 11 of the 18 marts (bench/compare.py REFERENCE lists them with their grain;
 -- NOT_IN_REFERENCE the others, not reproduced yet).
 
 create schema if not exists marts;
@@ -233,10 +233,76 @@ with activity as (
 )
 select
     customer_id,
+    min(active_from) as first_active_at,
+    date_trunc('month', min(active_from))::date as cohort_month,
+    max(active_to) as active_until,
     max(active_to) > (select as_of_at from as_of) as is_active,
     case when max(active_to) <= (select as_of_at from as_of) then max(active_to) end as churned_at
 from activity
 group by customer_id;
+
+-- each known customer's latest answer with both CSAT and NPS, banded and followed for 180
+-- days (int_customer_answers_followed): churned within them, not a customer then, censored
+-- by the as-of date (too_recent), or stayed
+create or replace temp table answers_followed as
+select
+    a.customer_id,
+    case when a.csat_score >= 4 then 'satisfied' when a.csat_score > 2 then 'neutral'
+        when a.csat_score >= 1 then 'dissatisfied' end as csat_band,
+    a.nps_category as nps_group,
+    a.ces_score,
+    case
+        when l.customer_id is null or l.churned_at < a.submitted_at then 'not_active'
+        when l.churned_at <= a.submitted_at + interval 180 day then 'churned'
+        when a.submitted_at + interval 180 day > (select as_of_at from as_of) then 'too_recent'
+        else 'stayed'
+    end as churn_outcome
+from (
+    select customer_id, submitted_at, csat_score, nps_category, ces_score
+    from marts.fct_survey_responses
+    where is_known_customer and csat_score is not null and nps_score is not null
+    qualify row_number() over (
+        partition by customer_id order by submitted_at desc, response_id desc) = 1
+) as a
+left join lifecycle as l on a.customer_id = l.customer_id;
+
+-- fct_satisfaction_vs_loyalty: customers per CSAT band x NPS group x churn outcome
+create or replace table marts.fct_satisfaction_vs_loyalty as
+select
+    csat_band,
+    nps_group,
+    churn_outcome,
+    count(*) as customers,
+    (sum(count(*)) over (partition by csat_band))::bigint as band_customers,
+    count(*) / sum(count(*)) over (partition by csat_band) as share_of_band,
+    count(ces_score) as ces_responses,
+    case when count(ces_score) > 0 then sum(ces_score) / count(ces_score) end as ces_mean
+from answers_followed
+group by csat_band, nps_group, churn_outcome;
+
+-- fct_satisfaction_vs_loyalty_bands: per CSAT band, the shares of promoters and detractors,
+-- and churned / stayed among those whose horizon is over
+create or replace table marts.fct_satisfaction_vs_loyalty_bands as
+select
+    *,
+    promoters / customers as promoter_share,
+    detractors / customers as detractor_share,
+    case when churned + stayed > 0 then churned / (churned + stayed) end as churn_rate,
+    case when churned + stayed > 0 then stayed / (churned + stayed) end as retained_rate
+from (
+    select
+        csat_band,
+        count(*) as customers,
+        n_if(nps_group = 'promoter') as promoters,
+        n_if(nps_group = 'passive') as passives,
+        n_if(nps_group = 'detractor') as detractors,
+        n_if(churn_outcome = 'churned') as churned,
+        n_if(churn_outcome = 'stayed') as stayed,
+        n_if(churn_outcome = 'too_recent') as too_recent,
+        n_if(churn_outcome = 'not_active') as not_active
+    from answers_followed
+    group by csat_band
+);
 
 -- customers
 
@@ -480,4 +546,138 @@ select
     case when has_previous and z is not null then abs(z) >= 1.96 end as is_significant_change,
     responses < 30 as is_small_sample
 from compared;
+
+-- retention
+
+-- fct_retention_cohorts: per cohort (month of first activity) and month since, the cohort's
+-- customers and those active in that calendar month. A customer is active in the months from
+-- the cohort month to the month before active_until ends (active_until > month start), so
+-- the actives are a reverse running count of the customers' last active months (capped at
+-- the as-of month): one row per customer, no customer x month rows
+create or replace table marts.fct_retention_cohorts as
+with customers as (
+    select
+        l.cohort_month,
+        datediff('month', l.cohort_month, date_trunc('month', a.as_of_at)::date) as months_to_as_of,
+        datediff('month', l.cohort_month,
+            date_trunc('month', l.active_until - interval 1 microsecond)::date) as last_active_month
+    from lifecycle as l
+    cross join as_of as a
+    where l.first_active_at <= a.as_of_at
+),
+cohorts as (
+    select
+        cohort_month,
+        unnest(range(0, any_value(months_to_as_of) + 1)) as months_since_start,
+        count(*) as cohort_customers
+    from customers
+    group by cohort_month
+),
+last_active as (
+    select cohort_month, least(last_active_month, months_to_as_of) as months_since_start,
+        count(*) as customers
+    from customers
+    where last_active_month >= 0
+    group by all
+),
+counted as (
+    select
+        c.cohort_month,
+        c.months_since_start,
+        c.cohort_customers,
+        coalesce(sum(e.customers) over (partition by c.cohort_month
+            order by c.months_since_start desc), 0) as customers_active
+    from cohorts as c
+    left join last_active as e
+        on c.cohort_month = e.cohort_month and c.months_since_start = e.months_since_start
+)
+select
+    cohort_month,
+    months_since_start::integer as months_since_start,
+    (cohort_month + to_months(months_since_start::integer))::date as month_start,
+    cohort_customers,
+    customers_active::bigint as customers_active,
+    customers_active / cohort_customers as retention_rate
+from counted;
+
+-- NPS answers of known-id customers, one row per customer and moment (shared by survival and
+-- promise impact): the category of the highest response_id (the latest of a tie) and of the
+-- lowest (the first), so that asof joins pick what a row_number on (submitted_at,
+-- response_id) would
+create or replace temp table nps_moments as
+select
+    customer_id,
+    submitted_at,
+    arg_max(nps_category, response_id) as latest_category,
+    arg_min(nps_category, response_id) as first_category
+from marts.fct_survey_responses
+where nps_score is not null and customer_id is not null
+group by customer_id, submitted_at;
+
+-- fct_survival_by_nps_group: Kaplan-Meier survival of subscriptions in months of 30.4375 days,
+-- by the NPS group at the start (the latest answer on or before it, else the first within 90
+-- days after and before the end, else 'unknown')
+create or replace table marts.fct_survival_by_nps_group as
+with observed as (
+    select
+        s.subscription_id,
+        s.customer_id,
+        s.started_at,
+        coalesce(s.ended_at <= a.as_of_at, false) as has_ended,
+        case when s.ended_at <= a.as_of_at then s.ended_at else a.as_of_at end as observed_until
+    from subscriptions as s
+    cross join as_of as a
+    where s.started_at <= a.as_of_at
+),
+before_start as (
+    select o.subscription_id, n.latest_category
+    from observed as o
+    asof join nps_moments as n on o.customer_id = n.customer_id and o.started_at >= n.submitted_at
+),
+after_start as (
+    select o.subscription_id, n.first_category
+    from observed as o
+    asof join nps_moments as n on o.customer_id = n.customer_id and o.started_at < n.submitted_at
+    where n.submitted_at <= o.observed_until and n.submitted_at <= o.started_at + interval 90 day
+),
+durations as (
+    select
+        coalesce(b.latest_category, f.first_category, 'unknown') as nps_group,
+        o.has_ended,
+        floor(greatest(datediff('day', o.started_at, o.observed_until), 0) / 30.4375)::integer + 1
+            as last_month
+    from observed as o
+    left join before_start as b on o.subscription_id = b.subscription_id
+    left join after_start as f on o.subscription_id = f.subscription_id
+),
+events as (
+    select nps_group, last_month, n_if(has_ended) as churned, n_if(not has_ended) as censored
+    from durations
+    group by all
+),
+months as (
+    select nps_group, unnest(range(1, max(last_month) + 1)) as months_since_start
+    from durations
+    group by nps_group
+),
+at_risk as (
+    select
+        m.nps_group,
+        m.months_since_start,
+        coalesce(e.churned, 0) as churned,
+        coalesce(e.censored, 0) as censored,
+        sum(coalesce(e.churned, 0) + coalesce(e.censored, 0)) over (
+            partition by m.nps_group order by m.months_since_start desc) as at_risk
+    from months as m
+    left join events as e on m.nps_group = e.nps_group and m.months_since_start = e.last_month
+)
+select
+    nps_group,
+    months_since_start::integer as months_since_start,
+    at_risk::bigint as at_risk,
+    churned,
+    censored,
+    product(1.0 - churned / at_risk) over (
+        partition by nps_group order by months_since_start) as survival
+from at_risk;
 

@@ -32,6 +32,12 @@ REFERENCE = {
     # retention
     "fct_retention_cohorts": ("cohort_month", "months_since_start"),
     "fct_survival_by_nps_group": ("nps_group", "months_since_start"),
+    # journeys
+    "fct_promises": ("interaction_id",),
+    "fct_promise_impact": ("channel",),
+    "fct_customer_journeys": ("journey_id",),
+    "fct_touchpoint_drivers": ("touchpoint",),
+    "fct_detractor_followups": ("response_id",),
 }
 # every mart dbt builds (models/marts/**): the reference should cover them all
 MARTS = sorted(

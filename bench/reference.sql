@@ -12,7 +12,7 @@
 -- 1.96), and the persona rules those of seeds/persona_rules.csv, written out as one case
 -- expression. Marts in the order of their areas (survey, experience, customers, retention,
 -- journeys, ingest, semantic), except fct_nps_by_dimension, which needs dim_customers.
--- Covers 11 of the 18 marts (bench/compare.py REFERENCE lists them with their grain;
+-- Covers 16 of the 18 marts (bench/compare.py REFERENCE lists them with their grain;
 -- NOT_IN_REFERENCE the others, not reproduced yet).
 
 create schema if not exists marts;
@@ -33,6 +33,29 @@ create or replace temp macro nps_ci(p, d, n, z_sign) as case when n > 0 then
     greatest(-100.0, least(100.0, 100.0 * (((p + 0.75) / (n + 3.0) - (d + 0.75) / (n + 3.0))
         + z_sign * 1.96 * sqrt(((p + 0.75) / (n + 3.0) + (d + 0.75) / (n + 3.0)
         - ((p + 0.75) / (n + 3.0) - (d + 0.75) / (n + 3.0)) ^ 2) / (n + 3.0))))) end;
+-- the difference of two groups' NPS (a minus b) on the adjusted estimates: z and interval bound
+create or replace temp macro nps_diff_z(pa, da, na, pb, db, nb) as
+    (nps_adj(pa, da, na) - nps_adj(pb, db, nb))
+    / sqrt(nps_se(pa, da, na) ^ 2 + nps_se(pb, db, nb) ^ 2);
+create or replace temp macro nps_diff_ci(pa, da, na, pb, db, nb, z_sign) as
+    case when na > 0 and nb > 0 then greatest(-200.0, least(200.0,
+        nps_adj(pa, da, na) - nps_adj(pb, db, nb)
+        + z_sign * 1.96 * sqrt(nps_se(pa, da, na) ^ 2 + nps_se(pb, db, nb) ^ 2))) end;
+-- the difference of group a's NPS and group b's, as the columns of the marts that compare two
+-- groups (fct_promise_impact, fct_touchpoint_drivers): unnest() it into the select
+create or replace temp macro nps_difference(pa, da, na, pb, db, nb) as struct_pack(
+    nps_difference := nps_of(pa, da, na) - nps_of(pb, db, nb),
+    nps_difference_adjusted := nps_adj(pa, da, na) - nps_adj(pb, db, nb),
+    nps_difference_ci_low := nps_diff_ci(pa, da, na, pb, db, nb, -1),
+    nps_difference_ci_high := nps_diff_ci(pa, da, na, pb, db, nb, 1),
+    nps_difference_z := nps_diff_z(pa, da, na, pb, db, nb),
+    is_significant := abs(nps_diff_z(pa, da, na, pb, db, nb)) >= 1.96
+);
+-- hours between two timestamps, seconds kept (macros/hours_between.sql)
+create or replace temp macro hours_between(a, b) as datediff('second', a, b)::double / 3600.0;
+-- the most extreme valence, a tie going to the negative one (macros/peak_valence.sql)
+create or replace temp macro peak_valence(v) as
+    case when -min(v) >= max(v) then min(v) else max(v) end;
 
 -- latest delivery of each key: the version of the file loaded last, then its last record
 create or replace temp table responses as
@@ -61,12 +84,17 @@ select * exclude (rn) from (
     from read_parquet('${LANDING}/subscriptions/*.parquet', union_by_name = true)
 ) where rn = 1;
 
+create or replace temp table interactions as
+select *
+from read_parquet('${LANDING}/interactions/*.parquet', union_by_name = true)
+qualify row_number() over (partition by interaction_id order by _load_seq desc, _record desc) = 1;
+
 -- "now": the latest event in the exports (var as_of_date is empty)
 create or replace temp table as_of as
 select max(t) as as_of_at from (
     select max(submitted_at) as t from responses
     union all select max(ordered_at) from orders
-    union all select max(started_at) from read_parquet('${LANDING}/interactions/*.parquet', union_by_name = true)
+    union all select max(started_at) from interactions
     union all select max(started_at) from subscriptions
     union all select max(created_at) from customers
 );
@@ -680,4 +708,247 @@ select
     product(1.0 - churned / at_risk) over (
         partition by nps_group order by months_since_start) as survival
 from at_risk;
+
+-- journeys
+
+-- the emotion of each contact moment: the valence of the first transactional answer naming
+-- its interaction with a known emotion label (any customer's)
+create or replace temp table moment_emotions as
+select interaction_id, arg_min(emotion_valence, (submitted_at, response_id)) as valence
+from marts.fct_survey_responses
+where survey_type = 'transactional' and interaction_id is not null
+    and emotion_valence is not null
+group by interaction_id;
+
+-- fct_promises: each contact moment with a promise, kept (response by promised_by), broken
+-- (later, or none and promised_by passed) or open at the as-of date
+create or replace table marts.fct_promises as
+with responded as (
+    select
+        i.interaction_id, i.customer_id, i.channel, i.touchpoint, i.started_at, i.promised_by,
+        case when i.responded_at <= a.as_of_at then i.responded_at end as responded_at,
+        a.as_of_at
+    from interactions as i
+    cross join as_of as a
+    where i.promised_by is not null
+),
+assessed as (
+    select
+        *,
+        case
+            when responded_at <= promised_by then 'kept'
+            when responded_at is not null or promised_by < as_of_at then 'broken'
+            else 'open'
+        end as status
+    from responded
+)
+select
+    interaction_id, customer_id, channel, touchpoint, started_at, promised_by, responded_at,
+    hours_between(started_at, promised_by) as promised_hours,
+    status,
+    case status when 'kept' then true when 'broken' then false end as is_kept,
+    case
+        when status = 'kept' then 0.0
+        when responded_at is not null then hours_between(promised_by, responded_at)
+        when status = 'broken' then hours_between(promised_by, as_of_at)
+    end as hours_late
+from assessed;
+
+-- fct_promise_impact: NPS of the customer's first NPS answer in the 30 days after a kept vs a
+-- broken promise, per channel of the seed and overall ('all'), and the difference
+create or replace table marts.fct_promise_impact as
+with promises as (
+    select interaction_id, customer_id, channel, started_at, status
+    from marts.fct_promises
+    where status in ('kept', 'broken') and customer_id is not null
+),
+next_answers as (
+    select
+        p.channel,
+        p.status,
+        case when n.submitted_at <= p.started_at + interval 30 day then n.first_category end
+            as nps_category
+    from promises as p
+    asof left join nps_moments as n
+        on p.customer_id = n.customer_id and p.started_at < n.submitted_at
+),
+counted as (
+    select
+        case when grouping(channel) = 1 then 'all' else channel end as scope,
+        n_if(status = 'kept') as kept_promises,
+        n_if(status = 'kept' and nps_category is not null) as kept_responses,
+        n_if(status = 'kept' and nps_category = 'promoter') as kept_promoters,
+        n_if(status = 'kept' and nps_category = 'passive') as kept_passives,
+        n_if(status = 'kept' and nps_category = 'detractor') as kept_detractors,
+        n_if(status = 'broken') as broken_promises,
+        n_if(status = 'broken' and nps_category is not null) as broken_responses,
+        n_if(status = 'broken' and nps_category = 'promoter') as broken_promoters,
+        n_if(status = 'broken' and nps_category = 'passive') as broken_passives,
+        n_if(status = 'broken' and nps_category = 'detractor') as broken_detractors
+    from next_answers
+    group by grouping sets ((channel), ())
+),
+scoped as (
+    -- every channel of the seed keeps a row, of zeros without promises
+    select
+        s.channel,
+        coalesce(c.kept_promises, 0) as kept_promises,
+        coalesce(c.kept_responses, 0) as kept_responses,
+        coalesce(c.kept_promoters, 0) as kept_promoters,
+        coalesce(c.kept_passives, 0) as kept_passives,
+        coalesce(c.kept_detractors, 0) as kept_detractors,
+        coalesce(c.broken_promises, 0) as broken_promises,
+        coalesce(c.broken_responses, 0) as broken_responses,
+        coalesce(c.broken_promoters, 0) as broken_promoters,
+        coalesce(c.broken_passives, 0) as broken_passives,
+        coalesce(c.broken_detractors, 0) as broken_detractors
+    from (
+        select 'all' as channel
+        union all
+        select channel from read_csv('${SEEDS}/channels.csv', header = true)
+    ) as s
+    left join counted as c on s.channel = c.scope
+)
+select
+    channel,
+    kept_promises, kept_responses, kept_promoters, kept_passives, kept_detractors,
+    nps_of(kept_promoters, kept_detractors, kept_responses) as kept_nps,
+    nps_ci(kept_promoters, kept_detractors, kept_responses, -1) as kept_nps_ci_low,
+    nps_ci(kept_promoters, kept_detractors, kept_responses, 1) as kept_nps_ci_high,
+    broken_promises, broken_responses, broken_promoters, broken_passives, broken_detractors,
+    nps_of(broken_promoters, broken_detractors, broken_responses) as broken_nps,
+    nps_ci(broken_promoters, broken_detractors, broken_responses, -1) as broken_nps_ci_low,
+    nps_ci(broken_promoters, broken_detractors, broken_responses, 1) as broken_nps_ci_high,
+    unnest(nps_difference(kept_promoters, kept_detractors, kept_responses,
+        broken_promoters, broken_detractors, broken_responses))
+from scoped;
+
+-- the journeys: each relational NPS answer of a known customer with the customer's contact
+-- moments that started in the 90 days before it (none: one row without a moment), the
+-- moment's emotion and whether its promise was broken by the as-of date
+create or replace temp table journey_moments as
+select
+    r.response_id as journey_id,
+    r.customer_id,
+    r.submitted_at as closed_at,
+    r.nps_score,
+    r.nps_category,
+    i.interaction_id,
+    i.touchpoint,
+    i.started_at,
+    i.promised_by < (select as_of_at from as_of)
+        and not coalesce(i.responded_at <= i.promised_by, false) as is_broken,
+    e.valence
+from marts.fct_survey_responses as r
+left join interactions as i
+    on r.customer_id = i.customer_id
+    and i.started_at < r.submitted_at
+    and i.started_at >= r.submitted_at - interval 90 day
+left join moment_emotions as e on i.interaction_id = e.interaction_id
+where r.survey_type = 'relational' and r.nps_score is not null and r.is_known_customer;
+
+-- fct_customer_journeys: one row per journey, its emotions the peak-end way (peak: most
+-- extreme, a tie to the negative; end: the last moment with an emotion) next to their mean
+create or replace table marts.fct_customer_journeys as
+select
+    journey_id,
+    customer_id,
+    closed_at,
+    count(interaction_id) as contact_moments,
+    string_agg(distinct touchpoint, ',' order by touchpoint) as touchpoints,
+    count(valence) as emotions_observed,
+    avg(valence::double) as mean_valence,
+    peak_valence(valence)::integer as peak_valence,
+    arg_max(valence, (started_at, interaction_id)) filter (where valence is not null)::integer
+        as end_valence,
+    (peak_valence(valence)::double
+        + arg_max(valence, (started_at, interaction_id)) filter (where valence is not null)::double)
+    / 2.0 as peak_end_score,
+    nps_score,
+    nps_category,
+    n_if(is_broken) as broken_promises
+from journey_moments
+group by journey_id, customer_id, closed_at, nps_score, nps_category;
+
+-- fct_touchpoint_drivers: per touchpoint of the seed, the NPS of journeys whose experience
+-- there (the peak of its emotions) was negative vs positive, and the difference
+create or replace table marts.fct_touchpoint_drivers as
+with experiences as (
+    select touchpoint, nps_category, peak_valence(valence) as valence
+    from journey_moments
+    where valence is not null
+    group by journey_id, touchpoint, nps_category
+),
+counted as (
+    select
+        t.touchpoint,
+        t.journey_order,
+        n_if(e.valence < 0) as negative_journeys,
+        n_if(e.valence < 0 and e.nps_category = 'promoter') as negative_promoters,
+        n_if(e.valence < 0 and e.nps_category = 'passive') as negative_passives,
+        n_if(e.valence < 0 and e.nps_category = 'detractor') as negative_detractors,
+        n_if(e.valence > 0) as positive_journeys,
+        n_if(e.valence > 0 and e.nps_category = 'promoter') as positive_promoters,
+        n_if(e.valence > 0 and e.nps_category = 'passive') as positive_passives,
+        n_if(e.valence > 0 and e.nps_category = 'detractor') as positive_detractors,
+        n_if(e.valence = 0) as neutral_journeys
+    from read_csv('${SEEDS}/touchpoint_taxonomy.csv', header = true) as t
+    left join experiences as e on t.touchpoint = e.touchpoint
+    group by t.touchpoint, t.journey_order
+)
+select
+    touchpoint, journey_order,
+    negative_journeys, negative_promoters, negative_passives, negative_detractors,
+    nps_of(negative_promoters, negative_detractors, negative_journeys) as negative_nps,
+    nps_ci(negative_promoters, negative_detractors, negative_journeys, -1) as negative_nps_ci_low,
+    nps_ci(negative_promoters, negative_detractors, negative_journeys, 1) as negative_nps_ci_high,
+    positive_journeys, positive_promoters, positive_passives, positive_detractors,
+    nps_of(positive_promoters, positive_detractors, positive_journeys) as positive_nps,
+    nps_ci(positive_promoters, positive_detractors, positive_journeys, -1) as positive_nps_ci_low,
+    nps_ci(positive_promoters, positive_detractors, positive_journeys, 1) as positive_nps_ci_high,
+    neutral_journeys,
+    least(negative_journeys, positive_journeys) < 30 as is_small_sample,
+    unnest(nps_difference(positive_promoters, positive_detractors, positive_journeys,
+        negative_promoters, negative_detractors, negative_journeys))
+from counted;
+
+-- fct_detractor_followups: each detractor answer of a known customer with the customer's
+-- first contact moment after it (earliest start, then lowest interaction_id; an asof join on
+-- the moments per start), if it started by the as-of date, and the loop's status
+create or replace table marts.fct_detractor_followups as
+with moment_starts as (
+    select
+        customer_id,
+        started_at,
+        arg_min(struct_pack(interaction_id, channel), interaction_id) as moment
+    from interactions
+    where customer_id is not null
+    group by customer_id, started_at
+),
+visible as (
+    select
+        r.response_id, r.customer_id, r.survey_type, r.submitted_at, r.nps_score, r.comment,
+        r.touchpoint, r.channel,
+        case when m.started_at <= a.as_of_at then m.moment.interaction_id end
+            as followup_interaction_id,
+        case when m.started_at <= a.as_of_at then m.moment.channel end as followup_channel,
+        case when m.started_at <= a.as_of_at then m.started_at end as followup_started_at,
+        hours_between(r.submitted_at, a.as_of_at) as hours_since_answer
+    from marts.fct_survey_responses as r
+    asof left join moment_starts as m
+        on r.customer_id = m.customer_id and r.submitted_at < m.started_at
+    cross join as_of as a
+    where r.nps_category = 'detractor' and r.is_known_customer
+)
+select
+    response_id, customer_id, survey_type, submitted_at, nps_score, comment, touchpoint, channel,
+    followup_interaction_id, followup_channel, followup_started_at,
+    hours_between(submitted_at, followup_started_at) as hours_to_followup,
+    case
+        when followup_started_at is null and hours_since_answer > 48 then 'overdue'
+        when followup_started_at is null then 'open'
+        when hours_to_followup <= 48 then 'closed'
+        else 'closed_late'
+    end as status
+from visible;
 

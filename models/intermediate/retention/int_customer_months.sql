@@ -4,6 +4,12 @@
 -- active from first_active_at until active_until (churn), so a customer is active in a month
 -- when [first_active_at, active_until) overlaps it. Customers whose first activity lies after
 -- the as-of date have no rows.
+-- A view: the rows are inherently as-of (a row per customer and month up to the as-of month,
+-- tens of millions at scale), so it is not stored and rebuilt every day; it is the spine
+-- for ad-hoc analysis and the reference fct_retention_cohorts is checked against
+-- (tests/test_marts_retention.py), which counts the same from int_customer_lifecycle's spans.
+{{ config(materialized='view') }}
+
 with lifecycle as (
     select
         customer_id,

@@ -277,6 +277,23 @@ def test_retention_starts_at_one_and_falls(demo_warehouse: Path) -> None:
     assert pooled[18] < pooled[6]
 
 
+def test_retention_cohorts_count_the_customer_month_spine(demo_warehouse: Path) -> None:
+    """fct_retention_cohorts counts from the customers' spans (int_customer_lifecycle) what
+    the customer x month spine (the view int_customer_months) says, row for row."""
+    spine = (
+        "select cohort_month, months_since_start, month_start, count(*) as cohort_customers, "
+        "sum(case when is_active then 1 else 0 end) as customers_active "
+        "from intermediate.int_customer_months group by all"
+    )
+    mart = (
+        "select cohort_month, months_since_start, month_start, cohort_customers, "
+        "customers_active from marts.fct_retention_cohorts"
+    )
+    assert query(demo_warehouse, f"select count(*) from ({mart})")[0][0] >= 24
+    for left, right in ((spine, mart), (mart, spine)):
+        assert query(demo_warehouse, f"select count(*) from ({left} except all {right})") == [(0,)]
+
+
 def test_satisfied_customers_are_not_all_loyal(demo_warehouse: Path) -> None:
     # Planted: CSAT follows the answer's emotion and effort, NPS the customer's anchor; a
     # satisfied answer can come from a detractor. Measured: of 659 satisfied customers, 33

@@ -1,8 +1,10 @@
--- The as-of-free half of dim_customers: one row per customer in the CRM export with the
--- profile, completed-order totals, subscriptions (what the as-of step needs to tell whether
--- one is active: an open one, the latest end), the first and latest NPS answer (by
--- submitted_at, then response_id) and the answer totals, whenever they happened.
--- dim_customers applies the as-of date.
+-- The as-of-free half of dim_customers and int_customer_lifecycle: one row per customer in the
+-- CRM export with the profile, completed-order totals, subscriptions (what the as-of steps need
+-- to tell whether one is active: the first start, an open one, the latest end), the first and
+-- latest NPS answer (by submitted_at, then response_id), the latest answer with both a CSAT and
+-- an NPS score (the one int_customer_answers_followed follows) and the answer totals, whenever
+-- they happened. dim_customers, int_customer_lifecycle and int_customer_answers_followed apply
+-- the as-of date.
 -- Customer-scoped incremental (macro customer_batch): a build rebuilds the rows of the
 -- customers with newly delivered answers, orders, subscriptions or customer records, and of
 -- the customers an answer, order or subscription moved away from (option versions: every
@@ -42,6 +44,7 @@ responses as (
         response_id,
         customer_id,
         submitted_at,
+        csat_score,
         nps_score,
         nps_category,
         ces_score,
@@ -67,6 +70,7 @@ orders as (
 subscriptions as (
     select
         customer_id,
+        started_at,
         ended_at,
         load_seq
     from {{ ref('stg_crm__subscriptions') }}
@@ -88,6 +92,23 @@ nps_answers as (
         count(*) over (partition by customer_id) as nps_answers
     from responses
     where nps_score is not null
+),
+
+-- the latest answer with both a CSAT and an NPS score (satisfaction vs loyalty follows it)
+rated_answers as (
+    select
+        response_id,
+        customer_id,
+        submitted_at,
+        csat_score,
+        nps_score,
+        nps_category,
+        ces_score,
+        row_number() over (
+            partition by customer_id order by submitted_at desc, response_id desc
+        ) as latest_rank
+    from responses
+    where csat_score is not null and nps_score is not null
 ),
 
 answer_totals as (
@@ -120,6 +141,7 @@ subscription_totals as (
     select
         customer_id,
         count(*) as subscriptions,
+        min(started_at) as first_subscription_at,
         max(case when ended_at is null then 1 else 0 end) = 1 as has_open_subscription,
         max(ended_at) as last_subscription_ended_at,
         max(load_seq) as subscription_load_seq
@@ -141,6 +163,7 @@ final as (
         order_totals.first_order_at,
         order_totals.last_order_at,
         cast(coalesce(subscription_totals.subscriptions, 0) as bigint) as subscriptions,
+        subscription_totals.first_subscription_at,
         coalesce(subscription_totals.has_open_subscription, false) as has_open_subscription,
         subscription_totals.last_subscription_ended_at,
         cast(coalesce(first_answer.nps_answers, 0) as bigint) as nps_answers,
@@ -153,6 +176,12 @@ final as (
         cast(coalesce(answer_totals.survey_answers, 0) as bigint) as survey_answers,
         answer_totals.last_answer_at,
         answer_totals.ces_mean,
+        latest_rated.response_id as latest_rated_response_id,
+        latest_rated.submitted_at as latest_rated_at,
+        latest_rated.csat_score as latest_rated_csat_score,
+        latest_rated.nps_score as latest_rated_nps_score,
+        latest_rated.nps_category as latest_rated_nps_category,
+        latest_rated.ces_score as latest_rated_ces_score,
         answer_totals.answer_load_seq,
         order_totals.order_load_seq,
         subscription_totals.subscription_load_seq,
@@ -168,6 +197,8 @@ final as (
         on customers.customer_id = latest_answer.customer_id and latest_answer.latest_rank = 1
     left join answer_totals
         on customers.customer_id = answer_totals.customer_id
+    left join rated_answers as latest_rated
+        on customers.customer_id = latest_rated.customer_id and latest_rated.latest_rank = 1
 )
 
 select * from final

@@ -5,23 +5,20 @@
 --   not_active  no activity at all, or churned before the answer (not a customer then)
 --   too_recent  not churned, and the horizon is not over at the as-of date (censored)
 --   stayed      not churned within a horizon that is over
+-- The as-of step: the answer comes from int_customer_profile (incremental, as-of free: its
+-- latest_rated_* columns), the churn from int_customer_lifecycle; only the outcome needs the
+-- as-of date, so this is a join of two tables of one row per customer.
 with answers as (
     select
-        response_id,
         customer_id,
-        submitted_at,
-        csat_score,
-        nps_score,
-        nps_category,
-        ces_score,
-        row_number() over (
-            partition by customer_id order by submitted_at desc, response_id desc
-        ) as answer_rank
-    from {{ ref('fct_survey_responses') }}
-    where
-        is_known_customer
-        and csat_score is not null
-        and nps_score is not null
+        latest_rated_response_id as response_id,
+        latest_rated_at as submitted_at,
+        latest_rated_csat_score as csat_score,
+        latest_rated_nps_score as nps_score,
+        latest_rated_nps_category as nps_category,
+        latest_rated_ces_score as ces_score
+    from {{ ref('int_customer_profile') }}
+    where latest_rated_response_id is not null
 ),
 
 lifecycle as (
@@ -52,7 +49,6 @@ latest as (
     cross join as_of
     left join lifecycle
         on answers.customer_id = lifecycle.customer_id
-    where answers.answer_rank = 1
 ),
 
 final as (

@@ -4,6 +4,12 @@
 -- active from first_active_at until active_until (churn), so a customer is active in a month
 -- when [first_active_at, active_until) overlaps it. Customers whose first activity lies after
 -- the as-of date have no rows.
+-- A view: the rows are inherently as-of (a row per customer and month up to the as-of month,
+-- tens of millions at scale), so it is not stored and rebuilt every day; it is the spine
+-- for ad-hoc analysis and the reference fct_retention_cohorts is checked against
+-- (tests/test_marts_retention.py), which counts the same from int_customer_lifecycle's spans.
+{{ config(materialized='view') }}
+
 with lifecycle as (
     select
         customer_id,
@@ -34,8 +40,17 @@ customers as (
     where lifecycle.first_active_at <= as_of.as_of_at
 ),
 
+-- the month offsets of the longest span, joined to each customer up to its own: a join (not
+-- a series per customer) lets a filter on the customer reach int_customer_lifecycle first
+month_range as (
+    select
+        0 as first_offset,
+        max(months_to_as_of) as last_offset
+    from customers
+),
+
 month_offsets as (
-    {{ integer_series('customers', '0', 'months_to_as_of', ['customer_id']) }}
+    {{ integer_series('month_range', 'first_offset', 'last_offset') }}
 ),
 
 months as (
@@ -50,7 +65,7 @@ months as (
         ) as month_start
     from customers
     inner join month_offsets
-        on customers.customer_id = month_offsets.customer_id
+        on customers.months_to_as_of >= month_offsets.series_value
 ),
 
 final as (

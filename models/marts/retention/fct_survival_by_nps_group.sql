@@ -13,23 +13,19 @@
 -- exp(sum(ln(.))) and 0 from the first month where every subscription at risk churned.
 -- (The estimate as a double is kept non-increasing by a running minimum, see final.)
 -- One row per group and month from 1 to the group's last observed month.
+-- The as-of step of int_subscriptions_nps_grouped (incremental, as-of free: each
+-- subscription with the answers deciding its group): the as-of date cuts the subscriptions
+-- started by then, their observation and the look-ahead answers; the estimate is a whole
+-- rebuild over that narrow table.
 with subscriptions as (
     select
         subscription_id,
-        customer_id,
         started_at,
-        ended_at
-    from {{ ref('stg_crm__subscriptions') }}
-),
-
-nps_answers as (
-    select
-        response_id,
-        customer_id,
-        submitted_at,
-        nps_category
-    from {{ ref('fct_survey_responses') }}
-    where nps_score is not null and customer_id is not null
+        ended_at,
+        start_nps_group,
+        lookahead_submitted_at,
+        lookahead_nps_group
+    from {{ ref('int_subscriptions_nps_grouped') }}
 ),
 
 as_of as (
@@ -39,7 +35,15 @@ as_of as (
 observed as (
     select
         subscriptions.subscription_id,
-        subscriptions.customer_id,
+        -- the look-ahead answer counts once it happened, before the as-of date
+        coalesce(
+            subscriptions.start_nps_group,
+            case
+                when subscriptions.lookahead_submitted_at <= as_of.as_of_at
+                    then subscriptions.lookahead_nps_group
+            end,
+            'unknown'
+        ) as nps_group,
         subscriptions.started_at,
         coalesce(subscriptions.ended_at <= as_of.as_of_at, false) as has_ended,
         case
@@ -51,55 +55,17 @@ observed as (
     where subscriptions.started_at <= as_of.as_of_at
 ),
 
-answers_before as (
-    select
-        observed.subscription_id,
-        nps_answers.nps_category,
-        row_number() over (
-            partition by observed.subscription_id
-            order by nps_answers.submitted_at desc, nps_answers.response_id desc
-        ) as answer_rank
-    from observed
-    inner join nps_answers
-        on
-            observed.customer_id = nps_answers.customer_id
-            and observed.started_at >= nps_answers.submitted_at
-),
-
-answers_after as (
-    select
-        observed.subscription_id,
-        nps_answers.nps_category,
-        row_number() over (
-            partition by observed.subscription_id
-            order by nps_answers.submitted_at asc, nps_answers.response_id asc
-        ) as answer_rank
-    from observed
-    inner join nps_answers
-        on
-            observed.customer_id = nps_answers.customer_id
-            and observed.started_at < nps_answers.submitted_at
-            and observed.observed_until >= nps_answers.submitted_at
-            and {{ dbt.dateadd(
-                'day', var('survival_nps_lookahead_days'), 'observed.started_at'
-            ) }} >= nps_answers.submitted_at
-),
-
 durations as (
     select
-        observed.subscription_id,
-        coalesce(answers_before.nps_category, answers_after.nps_category, 'unknown') as nps_group,
-        observed.has_ended,
+        subscription_id,
+        nps_group,
+        has_ended,
         cast(floor(
             cast(greatest(
-                {{ dbt.datediff('observed.started_at', 'observed.observed_until', 'day') }}, 0
+                {{ dbt.datediff('started_at', 'observed_until', 'day') }}, 0
             ) as double) / {{ var('days_per_month') }}
         ) as integer) + 1 as last_month
     from observed
-    left join answers_before
-        on observed.subscription_id = answers_before.subscription_id and answers_before.answer_rank = 1
-    left join answers_after
-        on observed.subscription_id = answers_after.subscription_id and answers_after.answer_rank = 1
 ),
 
 groups as (

@@ -89,6 +89,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "int_detractor_followups": "intermediate/journeys/int_detractor_followups.sql",
             "int_customer_profile": "intermediate/customers/int_customer_profile.sql",
             "int_journey_contact_moments": "intermediate/journeys/int_journey_contact_moments.sql",
+            "int_contact_moments": "intermediate/journeys/int_contact_moments.sql",
         }.items()
     }
     selected = (target / "compiled/loyalty/models/staging/crm/stg_crm__orders.sql").read_text()
@@ -114,6 +115,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "int_detractor_followups",
         "int_customer_profile",
         "int_journey_contact_moments",
+        "int_contact_moments",
     ],
 )
 def test_the_incremental_build_only_added_the_new_batch(two_days: dict, model: str) -> None:

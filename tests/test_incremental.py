@@ -92,6 +92,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "int_subscriptions_nps_grouped": (
                 "intermediate/retention/int_subscriptions_nps_grouped.sql"
             ),
+            "int_contact_moments": "intermediate/journeys/int_contact_moments.sql",
         }.items()
     }
     selected = (target / "compiled/loyalty/models/staging/crm/stg_crm__orders.sql").read_text()
@@ -118,6 +119,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "int_customer_profile",
         "int_journey_contact_moments",
         "int_subscriptions_nps_grouped",
+        "int_contact_moments",
     ],
 )
 def test_the_incremental_build_only_added_the_new_batch(two_days: dict, model: str) -> None:

@@ -1,103 +1,117 @@
 -- One row per contact moment (CRM interaction) with what the customer experienced there:
 -- the status of the promise made (kept, broken, open; null without a promise) at the as-of
--- date, and the emotion the customer reported for it. Emotions are not in the CRM export:
--- a contact moment's emotion is the one of the transactional survey answer that names its
--- interaction_id (the first such answer with a known emotion label when there are several).
--- A response after the as-of date has not happened yet and is ignored.
-with interactions as (
-    select * from {{ ref('stg_crm__interactions') }}
-),
-
-answers as (
+-- date, and the emotion the customer reported for it (the first transactional answer naming
+-- its interaction_id with a known emotion label, macro first_emotion_answers). A response
+-- after the as-of date has not happened yet and is ignored.
+-- The as-of step: the contact moments come as of no date from the customer-scoped incremental
+-- int_contact_moments; only those without a customer (no customer to rebuild them by) are
+-- read from staging here. Then cheap projections against the as-of date.
+with customer_contact_moments as (
     select
-        response_id,
         interaction_id,
-        submitted_at,
+        customer_id,
+        channel,
+        touchpoint,
+        started_at,
+        promised_by,
+        responded_at,
+        emotion_response_id,
         emotion,
         emotion_valence
-    from {{ ref('fct_survey_responses') }}
-    where
-        survey_type = 'transactional'
-        and interaction_id is not null
-        and emotion_valence is not null
+    from {{ ref('int_contact_moments') }}
+),
+
+anonymous_interactions as (
+    select
+        interaction_id,
+        customer_id,
+        channel,
+        touchpoint,
+        started_at,
+        promised_by,
+        responded_at
+    from {{ ref('stg_crm__interactions') }}
+    where customer_id is null
 ),
 
 as_of as (
     select as_of_at from {{ ref('int_as_of_date') }}
 ),
 
-ranked_answers as (
-    select
-        response_id,
-        interaction_id,
-        emotion,
-        emotion_valence,
-        row_number() over (
-            partition by interaction_id order by submitted_at, response_id
-        ) as answer_rank
-    from answers
+anonymous_emotions as (
+    {{ first_emotion_answers(ref('fct_survey_responses'), 'anonymous_interactions') }}
 ),
 
-emotions as (
+contact_moments as (
+    select * from customer_contact_moments
+    union all
     select
-        response_id,
-        interaction_id,
-        emotion,
-        emotion_valence
-    from ranked_answers
-    where answer_rank = 1
+        anonymous_interactions.interaction_id,
+        anonymous_interactions.customer_id,
+        anonymous_interactions.channel,
+        anonymous_interactions.touchpoint,
+        anonymous_interactions.started_at,
+        anonymous_interactions.promised_by,
+        anonymous_interactions.responded_at,
+        anonymous_emotions.response_id as emotion_response_id,
+        anonymous_emotions.emotion,
+        anonymous_emotions.emotion_valence
+    from anonymous_interactions
+    left join anonymous_emotions
+        on anonymous_interactions.interaction_id = anonymous_emotions.interaction_id
 ),
 
 responded as (
     select
-        interactions.interaction_id,
-        interactions.customer_id,
-        interactions.channel,
-        interactions.touchpoint,
-        interactions.started_at,
-        interactions.promised_by,
+        contact_moments.interaction_id,
+        contact_moments.customer_id,
+        contact_moments.channel,
+        contact_moments.touchpoint,
+        contact_moments.started_at,
+        contact_moments.promised_by,
         case
-            when interactions.responded_at <= as_of.as_of_at then interactions.responded_at
+            when contact_moments.responded_at <= as_of.as_of_at then contact_moments.responded_at
         end as responded_at,
+        contact_moments.emotion_response_id,
+        contact_moments.emotion,
+        contact_moments.emotion_valence,
         as_of.as_of_at
-    from interactions
+    from contact_moments
     cross join as_of
 ),
 
 assessed as (
     select
-        responded.interaction_id,
-        responded.customer_id,
-        responded.channel,
-        responded.touchpoint,
-        responded.started_at,
-        responded.promised_by,
-        responded.responded_at,
+        interaction_id,
+        customer_id,
+        channel,
+        touchpoint,
+        started_at,
+        promised_by,
+        responded_at,
         case
-            when responded.promised_by is null then null
-            when responded.responded_at <= responded.promised_by then 'kept'
-            when responded.responded_at is not null then 'broken'
-            when responded.promised_by < responded.as_of_at then 'broken'
+            when promised_by is null then null
+            when responded_at <= promised_by then 'kept'
+            when responded_at is not null then 'broken'
+            when promised_by < as_of_at then 'broken'
             else 'open'
         end as promise_status,
         case
-            when responded.promised_by is not null
-                then {{ hours_between('responded.started_at', 'responded.promised_by') }}
+            when promised_by is not null
+                then {{ hours_between('started_at', 'promised_by') }}
         end as promised_hours,
         case
-            when responded.promised_by is null then null
-            when responded.responded_at <= responded.promised_by then 0.0
-            when responded.responded_at is not null
-                then {{ hours_between('responded.promised_by', 'responded.responded_at') }}
-            when responded.promised_by < responded.as_of_at
-                then {{ hours_between('responded.promised_by', 'responded.as_of_at') }}
+            when promised_by is null then null
+            when responded_at <= promised_by then 0.0
+            when responded_at is not null
+                then {{ hours_between('promised_by', 'responded_at') }}
+            when promised_by < as_of_at
+                then {{ hours_between('promised_by', 'as_of_at') }}
         end as hours_late,
-        emotions.response_id as emotion_response_id,
-        emotions.emotion,
-        emotions.emotion_valence
+        emotion_response_id,
+        emotion,
+        emotion_valence
     from responded
-    left join emotions
-        on responded.interaction_id = emotions.interaction_id
 )
 
 select * from assessed

@@ -9,7 +9,8 @@
 -- when no response came at or before it, whenever that is); the readers compare it with the
 -- as-of date (broken <=> promise_missed_at < as_of_at, int_contact_moments_assessed). The
 -- emotion is the one of the first transactional answer naming the interaction_id with a known
--- emotion label (int_contact_moments_assessed), of whichever customer the answer is.
+-- emotion label, of whichever customer the answer is: both read from int_contact_moments (one
+-- rule, macro first_emotion_answers), rebuilt for its own batch before this model.
 -- Customer-scoped incremental (macro customer_batch): a build rebuilds the rows of the
 -- customers with a newly delivered closing answer, contact moment, emotion answer or CRM
 -- record; journey_load_seq, interaction_load_seq, emotion_load_seq and customer_load_seq are
@@ -19,6 +20,7 @@
 -- model of journeys could not tell which customers lost a contact moment or an emotion answer
 -- to another customer (only these rows can), so the summaries are rebuilt with the rows;
 -- is_journey_row marks one row per journey for fct_customer_journeys.
+-- depends_on: {{ ref('stg_crm__interactions') }} (a customer_batch part)
 {{ config(
     materialized='incremental',
     incremental_strategy=customer_batch_strategy(),
@@ -59,70 +61,22 @@ customers as (
     where {{ in_customer_batch('customer_id') }}
 ),
 
-interactions as (
+-- the batch's contact moments, as of no date: promise_missed_at and the emotion (of whichever
+-- customer the answer is) come from int_contact_moments, built before this model
+contact_moments as (
     select
         interaction_id,
         customer_id,
         channel,
         touchpoint,
         started_at,
-        promised_by,
-        responded_at,
-        load_seq
-    from {{ ref('stg_crm__interactions') }}
-    where
-        customer_id is not null
-        and {{ in_customer_batch('customer_id') }}
-),
-
--- the answers naming the batch's contact moments, of any customer
-answers as (
-    select
-        response_id,
-        interaction_id,
-        submitted_at,
+        promise_missed_at,
+        emotion_response_id,
         emotion_valence,
-        load_seq
-    from {{ ref('fct_survey_responses') }}
-    where
-        survey_type = 'transactional'
-        and emotion_valence is not null
-        and interaction_id in (select interactions.interaction_id from interactions)
-),
-
-ranked_answers as (
-    select
-        response_id,
-        interaction_id,
-        emotion_valence,
-        load_seq,
-        row_number() over (
-            partition by interaction_id order by submitted_at, response_id
-        ) as answer_rank
-    from answers
-),
-
-contact_moments as (
-    select
-        interactions.interaction_id,
-        interactions.customer_id,
-        interactions.channel,
-        interactions.touchpoint,
-        interactions.started_at,
-        case
-            when interactions.promised_by is null then null
-            when interactions.responded_at <= interactions.promised_by then null
-            else interactions.promised_by
-        end as promise_missed_at,
-        ranked_answers.response_id as emotion_response_id,
-        ranked_answers.emotion_valence,
-        interactions.load_seq as interaction_load_seq,
-        ranked_answers.load_seq as emotion_load_seq
-    from interactions
-    left join ranked_answers
-        on
-            interactions.interaction_id = ranked_answers.interaction_id
-            and ranked_answers.answer_rank = 1
+        interaction_load_seq,
+        emotion_load_seq
+    from {{ ref('int_contact_moments') }}
+    where {{ in_customer_batch('customer_id') }}
 ),
 
 joined as (

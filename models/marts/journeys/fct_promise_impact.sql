@@ -1,15 +1,15 @@
 -- What keeping a promise is worth: the NPS of the customer's next answer after a kept versus
 -- a broken promise, overall (channel 'all') and per channel (seed channels). The next answer
--- is the customer's first NPS answer (any survey type) submitted after the contact moment
--- started and within var `promise_next_answer_days` days; promises without one are counted
--- in *_promises but not in the NPS. Open promises are left out. The difference is kept minus
--- broken, with its adjusted-Wald interval and z.
+-- (int_contact_moments, as of no date) is the customer's first NPS answer (any survey type)
+-- submitted after the contact moment started and within var `promise_next_answer_days` days;
+-- promises without one are counted in *_promises but not in the NPS. Open promises are left
+-- out. The difference is kept minus broken, with its adjusted-Wald interval and z.
+-- A whole-table aggregate over the promises (fct_promises) and their next answers.
 with promises as (
     select
         interaction_id,
         customer_id,
         channel,
-        started_at,
         status
     from {{ ref('fct_promises') }}
     where
@@ -17,49 +17,26 @@ with promises as (
         and customer_id is not null
 ),
 
-answers as (
+contact_moments as (
     select
-        response_id,
-        customer_id,
-        submitted_at,
-        nps_category
-    from {{ ref('fct_survey_responses') }}
-    where
-        nps_score is not null
-        and customer_id is not null
+        interaction_id,
+        next_nps_category
+    from {{ ref('int_contact_moments') }}
+    where promised_by is not null
 ),
 
 channels as (
     select channel from {{ ref('channels') }}
 ),
 
-candidate_answers as (
-    select
-        promises.interaction_id,
-        answers.nps_category,
-        row_number() over (
-            partition by promises.interaction_id
-            order by answers.submitted_at, answers.response_id
-        ) as answer_rank
-    from promises
-    inner join answers
-        on
-            promises.customer_id = answers.customer_id
-            and promises.started_at < answers.submitted_at
-            and {{ dbt.dateadd('day', var('promise_next_answer_days') | int, 'promises.started_at') }}
-            >= answers.submitted_at
-),
-
 next_answers as (
     select
         promises.channel,
         promises.status,
-        candidate_answers.nps_category
+        contact_moments.next_nps_category as nps_category
     from promises
-    left join candidate_answers
-        on
-            promises.interaction_id = candidate_answers.interaction_id
-            and candidate_answers.answer_rank = 1
+    left join contact_moments
+        on promises.interaction_id = contact_moments.interaction_id
 ),
 
 scoped as (

@@ -7,6 +7,8 @@ From the demo's survey files, deterministically (a hash of the key, no randomnes
 - about ``corrected_share`` (0.1%) corrected re-deliveries of earlier answers: the whole row
   again with its ``nps_score`` changed (and every other one with another customer's id), so
   the new version must replace the old one;
+- re-deliveries of about ``corrected_share`` (at least one) of the relational answers that are
+  the next NPS answer after a promised contact moment, each with another customer's id;
 - a customers file delivering half of the customer ids that answered but were unknown to
   the CRM so far (their answers become ``is_known_customer``);
 - corrected re-deliveries of about ``corrected_share`` of the orders (status ``returned``),
@@ -63,6 +65,37 @@ def write_next_day(
         "create table bucketed as select *, hash(response_id) % 100000 as bucket, "
         "lag(customer_id) over (order by response_id) as other_customer_id from answers"
     )
+    # answers that are the next NPS answer after a promised contact moment of their customer
+    # (started_at < submitted_at <= started_at + 30 days, the first one): relational ones are
+    # tied to the contact moment by nothing but the customer, so moving one to another customer
+    # must rebuild the contact moments of the customer it left (int_contact_moments' keys)
+    interactions = sql_str(inbox / "interactions*.csv")
+    con.execute(
+        f"""create table next_answers as
+        select a.response_id
+        from bucketed as a
+        inner join read_csv({interactions}, all_varchar = true, header = true) as i
+            on a.customer_id = i.customer_id
+            and nullif(i.promised_by, '') is not null
+            and cast(a.submitted_at as timestamp) > cast(i.started_at as timestamp)
+            and cast(a.submitted_at as timestamp)
+                <= cast(i.started_at as timestamp) + interval 30 day
+        where a.nps_score is not null
+        qualify row_number() over (
+            partition by i.interaction_id
+            order by cast(a.submitted_at as timestamp), a.response_id
+        ) = 1"""
+    )
+    con.execute(
+        f"""create table moved_next_answers as
+        select distinct a.* from bucketed as a
+        inner join next_answers using (response_id)
+        where a.survey_type = 'relational'
+            and not (a.bucket >= 50000 and a.bucket < 50000 + {fix_cut})
+            and a.other_customer_id is not null and a.other_customer_id <> a.customer_id
+        qualify row_number() over (order by hash(a.response_id), a.response_id)
+            <= greatest(1, round({corrected_share} * count(*) over ()))"""
+    )
     con.execute(
         f"""create table day_rows as
         select 'RD{tag}' || substr(response_id, 2) as response_id, customer_id, survey_type,
@@ -81,7 +114,11 @@ def write_next_day(
             cast((cast(nps_score as integer) + 3) % 11 as varchar) as nps_score,
             ces_score, csat_score, emotion, comment, language
         from bucketed
-        where bucket >= 50000 and bucket < 50000 + {fix_cut} and nps_score is not null"""
+        where bucket >= 50000 and bucket < 50000 + {fix_cut} and nps_score is not null
+        union all
+        select response_id, other_customer_id, survey_type, interaction_id, touchpoint, channel,
+            submitted_at, nps_score, ces_score, csat_score, emotion, comment, language
+        from moved_next_answers"""
     )
     target = out / f"survey_responses_{day}.csv"
     con.execute(

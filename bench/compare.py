@@ -15,7 +15,7 @@ import duckdb
 
 # What each implementation covers: mart -> its key (the grain). The hand-written DuckDB
 # script computes every mart of models/marts (in the order of their areas); the pandas peer
-# the first five of them.
+# five of them (PANDAS, below).
 REFERENCE = {
     # survey
     "fct_survey_responses": ("response_id",),

@@ -9,6 +9,9 @@ From the demo's survey files, deterministically (a hash of the key, no randomnes
   the new version must replace the old one;
 - re-deliveries of about ``corrected_share`` (at least one) of the relational answers that are
   the next NPS answer after a promised contact moment, each with another customer's id;
+- re-deliveries of about ``corrected_share`` (at least one each) of the answers that are a
+  subscription's start answer and of those that are a customer's only answer of their latest
+  survey file and chosen by no subscription, each with another customer's id;
 - a customers file delivering half of the customer ids that answered but were unknown to
   the CRM so far (their answers become ``is_known_customer``);
 - corrected re-deliveries of about ``corrected_share`` of the orders (status ``returned``),
@@ -96,6 +99,62 @@ def write_next_day(
         qualify row_number() over (order by hash(a.response_id), a.response_id)
             <= greatest(1, round({corrected_share} * count(*) over ()))"""
     )
+    # answers that decide a subscription's NPS group, or could: moving one to another customer
+    # must rebuild the subscriptions of the customer it left (int_subscriptions_nps_grouped).
+    # Two kinds, a few of each: a subscription's start answer (the customer's latest NPS answer
+    # on or before started_at; found by its key in the model's rows) and a customer's only
+    # answer of their latest survey file that is chosen by no subscription (after every start
+    # plus the look-ahead): nothing in the model names it, but the customer's latest answer
+    # load changes with it
+    subscriptions = sql_str(inbox / "subscriptions*.csv")
+    con.execute(
+        f"""create table survival_answers as
+        with subs as (
+            select customer_id, cast(started_at as timestamp) as started_at
+            from read_csv({subscriptions}, all_varchar = true, header = true)
+        ),
+        answered as (
+            select a.*, cast(a.submitted_at as timestamp) as submitted, f.filename as file
+            from bucketed as a
+            inner join read_csv({responses}, all_varchar = true, header = true,
+                filename = true) as f using (response_id)
+            where a.nps_score is not null
+        ),
+        starts as (
+            select a.response_id, 'start' as kind
+            from answered as a
+            inner join subs as s on a.customer_id = s.customer_id and a.submitted <= s.started_at
+            qualify row_number() over (
+                partition by s.customer_id, s.started_at
+                order by a.submitted desc, a.response_id desc
+            ) = 1
+        ),
+        files as (
+            select *,
+                max(file) over (partition by customer_id) as last_file,
+                count(*) over (partition by customer_id, file) as in_file,
+                count(*) over (partition by customer_id) as answers
+            from answered
+        ),
+        unchosen_last as (
+            select f.response_id, 'unchosen last' as kind
+            from files as f
+            where f.file = f.last_file and f.in_file = 1 and f.answers > 1
+                and f.submitted > (
+                    select max(s.started_at) + interval 90 day from subs as s
+                    where s.customer_id = f.customer_id
+                )
+        )
+        select distinct a.*, picked.kind from bucketed as a
+        inner join (select * from starts union all select * from unchosen_last) as picked
+            using (response_id)
+        where not (a.bucket >= 50000 and a.bucket < 50000 + {fix_cut})
+            and a.response_id not in (select response_id from moved_next_answers)
+            and a.other_customer_id is not null and a.other_customer_id <> a.customer_id
+        qualify row_number() over (partition by picked.kind order by hash(a.response_id),
+            a.response_id) <= greatest(1, round({corrected_share} * count(*) over (
+                partition by picked.kind)))"""
+    )
     con.execute(
         f"""create table day_rows as
         select 'RD{tag}' || substr(response_id, 2) as response_id, customer_id, survey_type,
@@ -118,7 +177,11 @@ def write_next_day(
         union all
         select response_id, other_customer_id, survey_type, interaction_id, touchpoint, channel,
             submitted_at, nps_score, ces_score, csat_score, emotion, comment, language
-        from moved_next_answers"""
+        from moved_next_answers
+        union all
+        select response_id, other_customer_id, survey_type, interaction_id, touchpoint, channel,
+            submitted_at, nps_score, ces_score, csat_score, emotion, comment, language
+        from survival_answers"""
     )
     target = out / f"survey_responses_{day}.csv"
     con.execute(

@@ -7,9 +7,11 @@
 -- it lies after the as-of date, so do all later ones).
 -- Customer-scoped incremental (macro customer_batch): a build rebuilds the rows of the
 -- customers with newly delivered subscriptions or answers, and of the customers a subscription
--- or a chosen answer moved away from (option keys: an answer that was not chosen cannot change
--- the choice by leaving); load_seq is the subscription's load sequence, answer_load_seq the
--- latest of the customer's NPS answers (the watermarks).
+-- or an answer moved away from (option keys for subscriptions; option versions for answers,
+-- every one of them: an answer that was not chosen does not change the choice by leaving, but
+-- it may have been the latest one, answer_load_seq); load_seq is the subscription's load
+-- sequence, answer_load_seq the latest of the customer's NPS answers (the watermarks).
+-- depends_on: {{ ref('stg_survey__responses') }} (every delivered version, a customer_batch part)
 {{ config(
     materialized='incremental',
     incremental_strategy=customer_batch_strategy(),
@@ -18,7 +20,7 @@
         {'ref': 'stg_crm__subscriptions', 'column': 'load_seq',
          'keys': [['subscription_id', 'subscription_id']]},
         {'ref': 'fct_survey_responses', 'column': 'answer_load_seq',
-         'keys': [['start_response_id', 'response_id'], ['lookahead_response_id', 'response_id']]},
+         'versions': {'ref': 'stg_survey__responses', 'key': 'response_id'}},
     ],
     on_schema_change='fail',
 ) }}

@@ -62,63 +62,44 @@ def write_next_day(
     con = duckdb.connect()
     con.execute(
         f"""create table answers as select * from read_csv({responses}, all_varchar = true,
-            header = true) where {valid}"""
+            header = true, filename = true) where {valid}"""
     )
     con.execute(
         "create table bucketed as select *, hash(response_id) % 100000 as bucket, "
         "lag(customer_id) over (order by response_id) as other_customer_id from answers"
     )
-    # answers that are the next NPS answer after a promised contact moment of their customer
-    # (started_at < submitted_at <= started_at + 30 days, the first one): relational ones are
-    # tied to the contact moment by nothing but the customer, so moving one to another customer
-    # must rebuild the contact moments of the customer it left (int_contact_moments' keys)
+    # Answers moved to another customer (``other_customer_id``), a few of each kind, because
+    # nothing but the customer ties them to what they decide, so the customer they left must be
+    # rebuilt: a promised contact moment's next NPS answer (relational, the first one with
+    # started_at < submitted_at <= started_at + 30 days; int_contact_moments' keys); a
+    # subscription's start answer (the customer's latest NPS answer on or before started_at)
+    # and a customer's only answer of their latest survey file that no subscription chooses
+    # (after every start plus the 90-day look-ahead), which still changes the customer's latest
+    # answer load (int_subscriptions_nps_grouped's versions)
     interactions = sql_str(inbox / "interactions*.csv")
-    con.execute(
-        f"""create table next_answers as
-        select a.response_id
-        from bucketed as a
-        inner join read_csv({interactions}, all_varchar = true, header = true) as i
-            on a.customer_id = i.customer_id
-            and nullif(i.promised_by, '') is not null
-            and cast(a.submitted_at as timestamp) > cast(i.started_at as timestamp)
-            and cast(a.submitted_at as timestamp)
-                <= cast(i.started_at as timestamp) + interval 30 day
-        where a.nps_score is not null
-        qualify row_number() over (
-            partition by i.interaction_id
-            order by cast(a.submitted_at as timestamp), a.response_id
-        ) = 1"""
-    )
-    con.execute(
-        f"""create table moved_next_answers as
-        select distinct a.* from bucketed as a
-        inner join next_answers using (response_id)
-        where a.survey_type = 'relational'
-            and not (a.bucket >= 50000 and a.bucket < 50000 + {fix_cut})
-            and a.other_customer_id is not null and a.other_customer_id <> a.customer_id
-        qualify row_number() over (order by hash(a.response_id), a.response_id)
-            <= greatest(1, round({corrected_share} * count(*) over ()))"""
-    )
-    # answers that decide a subscription's NPS group, or could: moving one to another customer
-    # must rebuild the subscriptions of the customer it left (int_subscriptions_nps_grouped).
-    # Two kinds, a few of each: a subscription's start answer (the customer's latest NPS answer
-    # on or before started_at; found by its key in the model's rows) and a customer's only
-    # answer of their latest survey file that is chosen by no subscription (after every start
-    # plus the look-ahead): nothing in the model names it, but the customer's latest answer
-    # load changes with it
     subscriptions = sql_str(inbox / "subscriptions*.csv")
     con.execute(
-        f"""create table survival_answers as
-        with subs as (
+        f"""create table moved_answers as
+        with answered as (
+            select *, cast(submitted_at as timestamp) as submitted
+            from bucketed
+            where nps_score is not null
+        ),
+        subs as (
             select customer_id, cast(started_at as timestamp) as started_at
             from read_csv({subscriptions}, all_varchar = true, header = true)
         ),
-        answered as (
-            select a.*, cast(a.submitted_at as timestamp) as submitted, f.filename as file
-            from bucketed as a
-            inner join read_csv({responses}, all_varchar = true, header = true,
-                filename = true) as f using (response_id)
-            where a.nps_score is not null
+        next_answers as (
+            select a.response_id, 'next answer' as kind
+            from answered as a
+            inner join read_csv({interactions}, all_varchar = true, header = true) as i
+                on a.customer_id = i.customer_id
+                and nullif(i.promised_by, '') is not null
+                and a.submitted > cast(i.started_at as timestamp)
+                and a.submitted <= cast(i.started_at as timestamp) + interval 30 day
+            qualify a.survey_type = 'relational' and row_number() over (
+                partition by i.interaction_id order by a.submitted, a.response_id
+            ) = 1
         ),
         starts as (
             select a.response_id, 'start' as kind
@@ -131,29 +112,34 @@ def write_next_day(
         ),
         files as (
             select *,
-                max(file) over (partition by customer_id) as last_file,
-                count(*) over (partition by customer_id, file) as in_file,
+                max(filename) over (partition by customer_id) as last_file,
+                count(*) over (partition by customer_id, filename) as in_file,
                 count(*) over (partition by customer_id) as answers
             from answered
         ),
         unchosen_last as (
             select f.response_id, 'unchosen last' as kind
             from files as f
-            where f.file = f.last_file and f.in_file = 1 and f.answers > 1
+            where f.filename = f.last_file and f.in_file = 1 and f.answers > 1
                 and f.submitted > (
                     select max(s.started_at) + interval 90 day from subs as s
                     where s.customer_id = f.customer_id
                 )
+        ),
+        picked as (
+            select distinct a.*, kinds.kind from bucketed as a
+            inner join (
+                select * from next_answers
+                union all select * from starts
+                union all select * from unchosen_last
+            ) as kinds using (response_id)
+            where not (a.bucket >= 50000 and a.bucket < 50000 + {fix_cut})
+                and a.other_customer_id is not null and a.other_customer_id <> a.customer_id
+            qualify row_number() over (partition by kinds.kind order by hash(a.response_id),
+                a.response_id) <= greatest(1, round({corrected_share} * count(*) over (
+                    partition by kinds.kind)))
         )
-        select distinct a.*, picked.kind from bucketed as a
-        inner join (select * from starts union all select * from unchosen_last) as picked
-            using (response_id)
-        where not (a.bucket >= 50000 and a.bucket < 50000 + {fix_cut})
-            and a.response_id not in (select response_id from moved_next_answers)
-            and a.other_customer_id is not null and a.other_customer_id <> a.customer_id
-        qualify row_number() over (partition by picked.kind order by hash(a.response_id),
-            a.response_id) <= greatest(1, round({corrected_share} * count(*) over (
-                partition by picked.kind)))"""
+        select distinct on (response_id) * from picked"""
     )
     con.execute(
         f"""create table day_rows as
@@ -177,11 +163,7 @@ def write_next_day(
         union all
         select response_id, other_customer_id, survey_type, interaction_id, touchpoint, channel,
             submitted_at, nps_score, ces_score, csat_score, emotion, comment, language
-        from moved_next_answers
-        union all
-        select response_id, other_customer_id, survey_type, interaction_id, touchpoint, channel,
-            submitted_at, nps_score, ces_score, csat_score, emotion, comment, language
-        from survival_answers"""
+        from moved_answers"""
     )
     target = out / f"survey_responses_{day}.csv"
     con.execute(

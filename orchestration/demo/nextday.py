@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.landing import sql_str
+from orchestration.sql import sql_str
 
 RESPONSE_COLUMNS = (
     "response_id, customer_id, survey_type, interaction_id, touchpoint, channel, submitted_at, "

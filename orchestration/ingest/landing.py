@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.contract import ENTITIES, Entity
+from orchestration.sql import sql_str
 
 LINEAGE_COLUMNS = {
     "_file_id": "varchar",
@@ -57,11 +58,6 @@ QUARANTINE_COLUMNS = {
     "raw_record": "varchar",
 }
 EMPTY = "empty.parquet"
-
-
-def sql_str(value: str | Path) -> str:
-    """A SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def empty_select(columns: dict[str, str]) -> str:

@@ -24,8 +24,9 @@ from orchestration.ingest.bare_cr import masked, unmask, unmasked_columns
 from orchestration.ingest.contract import Column, Entity
 from orchestration.ingest.header import read_header
 from orchestration.ingest.labels import join_labels, label_column
-from orchestration.ingest.landing import Landing, copy_atomic, sql_str
+from orchestration.ingest.landing import Landing, copy_atomic
 from orchestration.ingest.pseudonym import pseudonym_key, pseudonym_sql
+from orchestration.sql import sql_str
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from orchestration.config import PROJECT_ROOT, Settings
-from orchestration.ingest.landing import sql_str
 from orchestration.quality import gx_duckdb
+from orchestration.sql import sql_str
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 RESULT_FORMAT = "SUMMARY"

@@ -53,9 +53,9 @@ def build_gx_docs(site: Path, settings: Settings) -> Path:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    from orchestration.ingest.landing import sql_str
     from orchestration.quality import gx_duckdb
     from orchestration.quality.suites import _dispose, build_suite, load_specs
+    from orchestration.sql import sql_str
 
     gx_duckdb.install()
     out = site / "gx"

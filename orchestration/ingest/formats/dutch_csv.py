@@ -31,7 +31,7 @@ from orchestration.ingest.bare_cr import masked, unmask, unmasked_columns
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.header import IngestError
-from orchestration.ingest.landing import sql_str
+from orchestration.sql import sql_str
 
 DAY_FIRST = [
     f"%d{sep}%m{sep}%Y{time}" for sep in ("-", "/") for time in (" %H:%M:%S", " %H:%M", "")

@@ -24,7 +24,7 @@ import duckdb
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.header import IngestError
-from orchestration.ingest.landing import sql_str
+from orchestration.sql import sql_str
 
 SUFFIXES = (".jsonl", ".ndjson")
 PATHS = {  # survey_responses: contract column -> JSON paths, the first non-null wins

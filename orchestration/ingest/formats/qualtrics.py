@@ -38,7 +38,7 @@ from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.formats.mapping import normal, read_mapping
 from orchestration.ingest.header import IngestError
-from orchestration.ingest.landing import sql_str
+from orchestration.sql import sql_str
 
 NOT_LANDED = (  # Qualtrics metadata that is no contract column; some of it is personal data
     "startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)",

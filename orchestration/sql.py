@@ -1,0 +1,26 @@
+"""The one place that turns untrusted text into SQL: a string literal or a quoted identifier.
+
+Every value or name that comes from a file (a header, a sheet name, a file name, a JSON key, a
+path) reaches SQL only through these two helpers, or as a bound parameter. Both double the
+quote character they use, so no text can close the literal or the identifier it stands in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def sql_str(value: str | Path) -> str:
+    """A SQL string literal: ``O'Brien`` -> ``'O''Brien'``."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_ident(name: str) -> str:
+    """A quoted SQL identifier: ``x" from t; --`` -> ``"x"" from t; --"``.
+
+    A NUL character cannot be part of an identifier in DuckDB (or any engine we target): it is
+    refused here rather than truncating the name.
+    """
+    if "\x00" in name:
+        raise ValueError("an identifier cannot contain a NUL character")
+    return '"' + name.replace('"', '""') + '"'

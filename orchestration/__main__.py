@@ -21,10 +21,15 @@ from orchestration.config import Settings
 
 
 def _ingest(settings: Settings) -> int:
+    from orchestration.ingest.lock import IngestLocked
     from orchestration.ingest.run import ingest_all
 
     failed = False
-    reports = ingest_all(settings.inbox, settings.landing)
+    try:
+        reports = ingest_all(settings.inbox, settings.landing)
+    except IngestLocked as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     for report in reports:
         rows = report.rows
         print(

@@ -43,11 +43,12 @@ def big_inbox(inbox: Path) -> None:
 
 
 def parquet_files(landing: Path) -> list[str]:
-    """Every file of the landing zone (the DuckDB spill folder aside), relative to it."""
+    """Every file of the landing zone (the DuckDB spill folder and the ingest's lock files,
+    orchestration/ingest/lock.py, aside), relative to it."""
     found = [
         str(p.relative_to(landing))
         for p in sorted(landing.rglob("*"))
-        if p.is_file() and ".spill" not in p.parts
+        if p.is_file() and ".spill" not in p.parts and p.suffix != ".lock"
     ]
     assert all(name.endswith(".parquet") for name in found), f"left-overs: {found}"
     return found

@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, Failure, Materializ
 
 from orchestration.config import Settings
 from orchestration.ingest.contract import ENTITIES, Entity
+from orchestration.ingest.lock import IngestLocked
 from orchestration.ingest.run import ingest_entity
 
 
@@ -23,7 +24,10 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
     )
     def _ingest(context: AssetExecutionContext) -> MaterializeResult:
         settings = Settings.from_env()
-        report = ingest_entity(settings.inbox, settings.landing, entity)
+        try:
+            report = ingest_entity(settings.inbox, settings.landing, entity)
+        except IngestLocked as error:
+            raise Failure(description=str(error)) from None
         for r in report.loaded:
             context.log.info(
                 f"{r.file_name}: read {r.rows_read}, accepted {r.rows_accepted}, "

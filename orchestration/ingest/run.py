@@ -19,6 +19,7 @@ from orchestration.ingest.formats.mapping import MAPPING_FILE
 from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
 from orchestration.ingest.loader import LoadResult, file_digest
+from orchestration.ingest.lock import ingest_lock, layout_lock
 
 
 @dataclass
@@ -86,13 +87,21 @@ def explain(path: Path, exc: duckdb.Error) -> str:
 
 
 def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestReport:
-    """Load the entity's inbox files that the ledger has not seen, in name order."""
+    """Load the entity's inbox files that the ledger has not seen, in name order.
+
+    Holds the entity's ingest lock (lock.py): raises IngestLocked while another ingest runs."""
+    with ingest_lock(landing_root, [entity.name]):
+        return _ingest_entity(inbox, landing_root, entity)
+
+
+def _ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestReport:
     report = IngestReport(entity.name)
     landing = Landing(landing_root)
     with ingest_connection(landing_root) as con:
-        landing.ensure_layout(con)
-        ledger = dict(landing.ledger(con, entity))
-        report.orphans_removed = len(landing.remove_orphans(entity, set(ledger)))
+        with layout_lock(landing_root):
+            landing.ensure_layout(con)
+            ledger = dict(landing.ledger(con, entity))
+            report.orphans_removed = len(landing.remove_orphans(entity, set(ledger)))
         next_seq = max(ledger.values(), default=0) + 1
         files = inbox_files(inbox)
         report.unknown_files = [p.name for p in files.get("", [])]
@@ -105,7 +114,8 @@ def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRepo
             except (IngestError, duckdb.Error) as exc:
                 message = str(exc) if isinstance(exc, IngestError) else explain(path, exc)
                 report.failed.append(message)
-                landing.remove_orphans(entity, set(ledger))  # nothing of it stays
+                with layout_lock(landing_root):
+                    landing.remove_orphans(entity, set(ledger))  # nothing of it stays
                 continue
             ledger[result.file_id] = next_seq
             report.loaded.append(result)
@@ -114,4 +124,6 @@ def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRepo
 
 
 def ingest_all(inbox: Path, landing_root: Path) -> list[IngestReport]:
-    return [ingest_entity(inbox, landing_root, e) for e in ENTITIES.values()]
+    """Ingest every entity, holding the ingest lock of all of them (IngestLocked if taken)."""
+    with ingest_lock(landing_root, list(ENTITIES)):
+        return [_ingest_entity(inbox, landing_root, e) for e in ENTITIES.values()]

@@ -1,0 +1,76 @@
+"""Hostile and messy export shapes (issue 15, item 3): nothing silently becomes empty.
+
+tests/fixtures/hostile/<case>/ holds the inbox files of one case (the .xlsx files are written
+by make_workbooks.py there). Each case states its exact outcome: rows read / accepted /
+quarantined with every quarantine (line, reason), or the one message of a file that cannot
+be read (nothing of it is loaded). Some cases also check what landed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.run import ingest_entity
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+XLSX = "survey_responses_kiosk.xlsx"
+REQUIRED = "response_id, survey_type, submitted_at"
+FORMULA = "formula without a saved value: open and save the workbook in Excel"
+DATA = "read_parquet('{landing}/survey_responses/*.parquet')"
+
+
+@dataclass(frozen=True)
+class Case:
+    counts: tuple[int, int, int] = (0, 0, 0)  # rows read, accepted, quarantined
+    quarantine: tuple[tuple[int, str], ...] = ()  # (line, reason)
+    error: str | None = None  # the whole message of a file that cannot be read
+    query: str | None = None  # on the landing zone, checked against `expect`
+    expect: tuple[tuple, ...] = ()
+    entity: str = "survey_responses"
+
+
+CASES: dict[str, Case] = {
+    # Excel: a formula never calculated is quarantined, not landed as a skipped answer or an empty row
+    "xlsx_formula_without_saved_value": Case((4, 2, 2), ((3, f"{FORMULA} (H3)"), (4, f"{FORMULA} (A4, B4, C4)")), query=f"select response_id, nps_score from {DATA} order by 1", expect=(("R1", 9), ("R4", 9))),
+    # Excel: which sheet, and rows above the header
+    "xlsx_title_rows": Case((2, 1, 1), ((6, "nps_score: 11 is outside 0-10"),), query=f"select response_id, _record from {DATA}", expect=(("R1", 1),)),
+    "xlsx_data_on_second_sheet": Case((2, 2, 0), query=f"select response_id from {DATA} order by 1", expect=(("R1",), ("R2",))),
+    "xlsx_no_sheet_with_header": Case(error=f"{XLSX}: none of its sheets ('Blad1', 'Blad2') has a header row with {REQUIRED} in its first 10 rows; put the export on one sheet with that header"),
+    "xlsx_two_sheets_with_header": Case(error=f"{XLSX}: the sheets 'Januari', 'Februari' each have a header row with {REQUIRED}; deliver one sheet per file (delete the other sheets or save each as its own workbook)"),
+}  # fmt: skip
+
+
+def test_every_corpus_folder_has_a_case() -> None:
+    folders = sorted(p.name for p in HOSTILE.iterdir() if p.is_dir())
+    assert folders == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_shape(name: str, tmp_path: Path) -> None:
+    case = CASES[name]
+    inbox, landing = tmp_path / "inbox", tmp_path / "landing"
+    shutil.copytree(HOSTILE / name, inbox)
+    report = ingest_entity(inbox, landing, ENTITIES[case.entity])
+    assert report.unknown_files == []
+    if case.error is not None:
+        assert (report.failed, report.loaded) == ([case.error], [])
+        left = [p for p in landing.rglob("*.parquet*") if p.name != "empty.parquet"]
+        assert left == []  # nothing of the file was kept
+        return
+    assert report.failed == []
+    counts = [(r.rows_read, r.rows_accepted, r.rows_quarantined) for r in report.loaded]
+    assert tuple(sum(column) for column in zip(*counts, strict=True)) == case.counts
+    assert all(read == ok + bad for read, ok, bad in counts)
+    con = duckdb.connect()
+    quarantine = con.execute(
+        f"select line, reason from read_parquet('{landing}/_quarantine/*.parquet') order by line"
+    ).fetchall()
+    assert tuple(quarantine) == case.quarantine
+    if case.query is not None:
+        assert tuple(con.execute(case.query.format(landing=landing)).fetchall()) == case.expect

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.sql import sql_ident, sql_str
+
 # What each implementation covers: mart -> its key (the grain). The hand-written DuckDB
 # script computes every mart of models/marts (in the order of their areas); the pandas peer
 # five of them (PANDAS, below).
@@ -65,7 +67,7 @@ LINEAGE = ("load_seq",)
 
 
 def _expression(column: str, data_type: str) -> str:
-    a, b = f'a."{column}"', f'b."{column}"'
+    a, b = f"a.{sql_ident(column)}", f"b.{sql_ident(column)}"
     if data_type.startswith(NUMERIC):
         a, b = f"cast({a} as double)", f"cast({b} as double)"
         return (
@@ -81,14 +83,14 @@ def differences(con: duckdb.DuckDBPyConnection, mart: str, left: str, right: str
     """Disagreements between two relations of one mart (empty list: they agree)."""
     keys = REFERENCE[mart]
     columns = [c for c in con.execute(f"describe {left}").fetchall() if c[0] not in LINEAGE]
-    on = " and ".join(f'a."{k}" is not distinct from b."{k}"' for k in keys)
+    on = " and ".join(f"a.{sql_ident(k)} is not distinct from b.{sql_ident(k)}" for k in keys)
     checks = [
-        f'count_if({_expression(name, dtype)}) as "{name}"'
+        f"count_if({_expression(name, dtype)}) as {sql_ident(name)}"
         for name, dtype, *_ in columns
         if name not in keys
     ]
-    missing = " or ".join(f'b."{k}" is null' for k in keys)
-    extra = " or ".join(f'a."{k}" is null' for k in keys)
+    missing = " or ".join(f"b.{sql_ident(k)} is null" for k in keys)
+    extra = " or ".join(f"a.{sql_ident(k)} is null" for k in keys)
     row = con.execute(
         f"select count_if({missing}) as only_left, count_if({extra}) as only_right, "
         f"{', '.join(checks)} from {left} as a full outer join {right} as b on {on}"
@@ -110,15 +112,15 @@ def compare_all(
     reference on every mart of REFERENCE, dbt vs pandas on those of PANDAS (only when
     ``pandas_dir`` is given: the peer may not have finished)."""
     con = duckdb.connect()
-    con.execute(f"attach '{warehouse}' as dbt (read_only)")
-    con.execute(f"attach '{reference_db}' as ref (read_only)")
+    con.execute(f"attach {sql_str(warehouse)} as dbt (read_only)")
+    con.execute(f"attach {sql_str(reference_db)} as ref (read_only)")
     rows, problems = {}, []
     for mart in REFERENCE:
-        dbt_rel, ref_rel = f"dbt.marts.{mart}", f"ref.marts.{mart}"
+        dbt_rel, ref_rel = f"dbt.marts.{mart}", f"ref.marts.{mart}"  # names of REFERENCE
         rows[mart] = con.execute(f"select count(*) from {dbt_rel}").fetchone()[0]
         problems += differences(con, mart, dbt_rel, ref_rel)
         if pandas_dir is not None and mart in PANDAS:
-            pandas_rel = f"read_parquet('{pandas_dir / mart}.parquet')"
+            pandas_rel = f"read_parquet({sql_str(pandas_dir / f'{mart}.parquet')})"
             problems += differences(con, mart, dbt_rel, pandas_rel)
     con.close()
     return rows, problems

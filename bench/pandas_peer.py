@@ -17,6 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from orchestration.sql import sql_str
+
 DAY = pd.Timedelta(days=1)
 
 
@@ -30,11 +32,11 @@ LOW_CARDINALITY = (
 
 def read_latest(landing: Path, entity: str, key: str) -> pd.DataFrame:
     """Every version delivered, then the latest per key (load order, then record)."""
-    path = str(landing / entity / "*.parquet")
+    path = sql_str(landing / entity / "*.parquet")
     # the columns an analyst needs: not the ingest's bookkeeping or the extra-columns JSON
     frame = duckdb.sql(
         f"select * exclude (_file_id, _loaded_at, _extra) "
-        f"from read_parquet('{path}', union_by_name = true)"
+        f"from read_parquet({path}, union_by_name = true)"
     ).df()
     for column in frame.columns.intersection(LOW_CARDINALITY):
         frame[column] = frame[column].astype("category")
@@ -165,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     orders = read_latest(args.landing, "orders", "order_id")
     subs = read_latest(args.landing, "subscriptions", "subscription_id")
     started = duckdb.sql(
-        f"select max(started_at) from read_parquet('{args.landing}/interactions/*.parquet')"
+        "select max(started_at) from read_parquet(?)",
+        params=[str(args.landing / "interactions" / "*.parquet")],
     ).fetchall()[0]
     as_of = max(
         responses["submitted_at"].max(),
@@ -188,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     con = duckdb.connect()
     for name, frame in marts.items():
         con.register("frame", frame)
-        con.execute(f"copy frame to '{args.out / name}.parquet' (format parquet)")
+        con.execute(f"copy frame to {sql_str(args.out / f'{name}.parquet')} (format parquet)")
         con.unregister("frame")
         print(f"{name:<24} {len(frame):>12,} rows")
     return 0

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.sql import fill_paths, sql_ident, sql_str
+
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "seeds"
 
@@ -22,16 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", default="3GB")  # the profile's default
     args = parser.parse_args(argv)
     sql = (HERE / "reference.sql").read_text()
-    sql = sql.replace("${LANDING}", str(args.landing.resolve())).replace("${SEEDS}", str(SEEDS))
+    sql = fill_paths(sql, LANDING=args.landing.resolve(), SEEDS=SEEDS)
     args.db.unlink(missing_ok=True)
     with duckdb.connect(str(args.db)) as con:
-        con.execute(f"set threads = {args.threads}; set memory_limit = '{args.memory}'")
+        con.execute(f"set threads = {int(args.threads)}; set memory_limit = {sql_str(args.memory)}")
         con.execute(sql)
         for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' "
             "order by 1"
         ).fetchall():
-            rows = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            rows = con.execute(f"select count(*) from marts.{sql_ident(name)}").fetchone()[0]
             print(f"{name:<24} {rows:>12,} rows")
     return 0
 

@@ -21,13 +21,14 @@ from orchestration.config import Settings
 
 
 def _ingest(settings: Settings) -> int:
+    from orchestration.ingest.header import IngestError
     from orchestration.ingest.lock import IngestLocked
     from orchestration.ingest.run import ingest_all
 
     failed = False
     try:
         reports = ingest_all(settings.inbox, settings.landing)
-    except IngestLocked as error:
+    except (IngestLocked, IngestError) as error:  # locked, or the inbox itself is missing
         print(f"error: {error}", file=sys.stderr)
         return 1
     for report in reports:
@@ -40,6 +41,8 @@ def _ingest(settings: Settings) -> int:
         for message in report.failed:
             failed = True
             print(f"  NOT LOADED: {message}", file=sys.stderr)
+        for message in report.not_files:
+            print(f"  SKIPPED: {message}", file=sys.stderr)
     if reports and reports[0].unknown_files:
         print(
             "ignored, not an export of any entity: " + ", ".join(reports[0].unknown_files),

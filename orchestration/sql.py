@@ -7,6 +7,7 @@ quote character they use, so no text can close the literal or the identifier it 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -18,9 +19,23 @@ def sql_str(value: str | Path) -> str:
 def sql_ident(name: str) -> str:
     """A quoted SQL identifier: ``x" from t; --`` -> ``"x"" from t; --"``.
 
-    A NUL character cannot be part of an identifier in DuckDB (or any engine we target): it is
-    refused here rather than truncating the name.
+    A NUL character cannot be part of an identifier in DuckDB (or any engine we target), nor
+    can an empty name: both are refused here rather than passed to the parser.
     """
+    if not name:
+        raise ValueError("an identifier cannot be empty")
     if "\x00" in name:
         raise ValueError("an identifier cannot contain a NUL character")
     return '"' + name.replace('"', '""') + '"'
+
+
+_PLACEHOLDER = re.compile(r"'\$\{([A-Z_]+)\}([^']*)'")
+
+
+def fill_paths(sql: str, **roots: str | Path) -> str:
+    """A SQL template with each literal ``'${NAME}/rest'`` replaced by ``sql_str(root + rest)``.
+
+    For SQL files that name folders (bench/reference.sql): the whole literal is rebuilt with
+    :func:`sql_str`, so a quote in a folder name stays inside the string.
+    """
+    return _PLACEHOLDER.sub(lambda m: sql_str(f"{roots[m[1]]}{m[2]}"), sql)

@@ -14,17 +14,18 @@ import pandas as pd
 
 from orchestration.config import PROJECT_ROOT
 from orchestration.demo.effects import PERSONAS
+from orchestration.sql import fill_paths
 
 VIEWS = """
-CREATE VIEW interactions AS SELECT * FROM read_csv('{d}/interactions_*.csv', all_varchar=true);
-CREATE VIEW orders AS SELECT * FROM read_csv('{d}/orders_*.csv', all_varchar=true);
-CREATE VIEW subscriptions AS SELECT * FROM read_csv('{d}/subscriptions*.csv', all_varchar=true);
-CREATE VIEW customers AS SELECT * FROM read_csv('{d}/customers*.csv', all_varchar=true);
-CREATE VIEW valence AS SELECT label, valence::int AS valence FROM read_csv('{v}');
+CREATE VIEW interactions AS SELECT * FROM read_csv('${D}/interactions_*.csv', all_varchar=true);
+CREATE VIEW orders AS SELECT * FROM read_csv('${D}/orders_*.csv', all_varchar=true);
+CREATE VIEW subscriptions AS SELECT * FROM read_csv('${D}/subscriptions*.csv', all_varchar=true);
+CREATE VIEW customers AS SELECT * FROM read_csv('${D}/customers*.csv', all_varchar=true);
+CREATE VIEW valence AS SELECT label, valence::int AS valence FROM read_csv('${V}');
 CREATE VIEW responses AS
 SELECT response_id, customer_id, survey_type, submitted_at::timestamp AS submitted_at,
        try_cast(nps_score AS int) AS nps, try_cast(ces_score AS int) AS ces, emotion
-FROM read_csv('{d}/survey_responses_*.csv', all_varchar=true, filename=true)
+FROM read_csv('${D}/survey_responses_*.csv', all_varchar=true, filename=true)
 QUALIFY row_number() OVER (PARTITION BY response_id ORDER BY filename DESC) = 1;
 CREATE VIEW scored AS SELECT * FROM responses
 WHERE customer_id IS NOT NULL AND nps BETWEEN 0 AND 10 AND coalesce(ces BETWEEN 1 AND 7, true);
@@ -95,7 +96,7 @@ def measure(out_dir: Path, persona: np.ndarray | None = None) -> dict[str, float
     """Effect sizes measured from the CSVs in out_dir; persona codes add per-persona rows."""
     con = duckdb.connect()
     vocab = PROJECT_ROOT / "seeds" / "emotion_vocabulary.csv"
-    con.execute(VIEWS.format(d=Path(out_dir).as_posix(), v=vocab.as_posix()))
+    con.execute(fill_paths(VIEWS, D=Path(out_dir).as_posix(), V=vocab.as_posix()))
     kept, broken = con.execute(PROMISE).fetchone()
     result = {
         "next_nps_after_kept_promise": kept,

@@ -19,6 +19,7 @@ import pandas as pd
 from orchestration.demo import effects as fx
 from orchestration.demo import vocab
 from orchestration.ingest.contract import CHANNELS, ENTITIES, TOUCHPOINTS
+from orchestration.sql import sql_str
 
 if TYPE_CHECKING:
     from orchestration.demo.generator import Demo
@@ -133,9 +134,8 @@ def _frame(columns: dict[str, np.ndarray], categories: dict[str, tuple[str, ...]
 def _copy(con, frame: pd.DataFrame, entity: str, path: Path) -> int:
     select = ", ".join(f"{expr} AS {col}" for col, expr in SELECTS[entity].items())
     assert tuple(SELECTS[entity]) == ENTITIES[entity].column_names
-    target = str(path).replace("'", "''")
     con.register("src", frame)
-    con.execute(f"COPY (SELECT {select} FROM src) TO '{target}' (HEADER, DELIMITER ',')")
+    con.execute(f"COPY (SELECT {select} FROM src) TO {sql_str(path)} (HEADER, DELIMITER ',')")
     con.unregister("src")
     return len(frame)
 

@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, Failure, Materializ
 
 from orchestration.config import Settings
 from orchestration.ingest.contract import ENTITIES, Entity
+from orchestration.ingest.header import IngestError
 from orchestration.ingest.lock import IngestLocked
 from orchestration.ingest.run import ingest_entity
 
@@ -26,7 +27,7 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
         settings = Settings.from_env()
         try:
             report = ingest_entity(settings.inbox, settings.landing, entity)
-        except IngestLocked as error:
+        except (IngestLocked, IngestError) as error:  # locked, or the inbox is missing
             raise Failure(description=str(error)) from None
         for r in report.loaded:
             context.log.info(
@@ -35,6 +36,8 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
             )
         if report.skipped:
             context.log.info(f"already loaded, skipped: {', '.join(report.skipped)}")
+        for message in report.not_files:
+            context.log.warning(message)
         if report.unknown_files:
             context.log.warning(
                 "not an export of any entity (the name must start with "
@@ -47,6 +50,7 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
             "files_skipped": len(report.skipped),
             "orphans_removed": report.orphans_removed,
             "unknown_files": ", ".join(report.unknown_files) or "(none)",
+            "skipped_not_files": "; ".join(report.not_files) or "(none)",
             "inbox": str(settings.inbox),
             "landing": str(settings.landing / entity.name),
         }

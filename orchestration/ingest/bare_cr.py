@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from orchestration.sql import sql_ident
+
 PLACEHOLDERS = tuple(chr(c) for c in range(0xFDD0, 0xFDF0))  # noncharacters: never text
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _CR_THEN_BYTE = re.compile(rb"\r[^\n]")  # needs the next byte: never matches a chunk's end
@@ -90,5 +92,5 @@ def unmask(expr: str, placeholder: str | None) -> str:
 
 def unmasked_columns(names: list[str], placeholder: str | None) -> str:
     """SQL select list: each column by its name, its CRs restored."""
-    quoted = [f'"{n}"' for n in names]
+    quoted = [sql_ident(n) for n in names]
     return ", ".join(f"{unmask(q, placeholder)} as {q}" for q in quoted)

@@ -7,14 +7,18 @@ import io
 from pathlib import Path
 
 from orchestration.ingest.contract import Entity
+from orchestration.ingest.errors import IngestError
+from orchestration.ingest.names import refuse_internal, unnamed, user_part
+
+__all__ = ["IngestError", "read_header"]
 
 
-class IngestError(Exception):
-    """A file that cannot be loaded at all; the message names the file and what was expected."""
+def read_header(path: Path, entity: Entity, own: tuple[str, ...] = ()) -> list[str]:
+    """The header row's column names; a clear error if there is none.
 
-
-def read_header(path: Path, entity: Entity) -> list[str]:
-    """The header row's column names; a clear error if there is none."""
+    ``own``: the columns a converter (formats/) appended to the export's; any other column
+    with an internal name (names.py) is refused. An empty name becomes ``_unnamed_<pos>``.
+    """
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
     if not head.strip():
@@ -34,6 +38,9 @@ def read_header(path: Path, entity: Entity) -> list[str]:
         text = head[: exc.start].decode("utf-8-sig")
     first_line = next(csv.reader(io.StringIO(text, newline="")), [])  # CR, LF or CRLF
     header = [name.strip().lower() for name in first_line]
+    exported = user_part(header, own)
+    refuse_internal(path.name, exported)
+    header[: len(exported)] = [n or unnamed(i) for i, n in enumerate(exported, start=1)]
     if len(set(header)) != len(header):
         raise IngestError(f"{path.name}: the header repeats a column name: {first_line}")
     missing = [c for c in entity.required_columns if c not in header]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from orchestration.config import PROJECT_ROOT
+from orchestration.sql import sql_ident, sql_str
 
 SEED = PROJECT_ROOT / "seeds" / "answer_labels.csv"
 TABLE = "answer_labels"
@@ -22,19 +23,18 @@ def label_key(expr: str) -> str:
 
 def ensure_label_table(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)load the seed into a temporary table of this connection."""
-    seed = str(SEED).replace("'", "''")
     con.execute(
         f"""create or replace temp table {TABLE} as
         select lower(trim(question)) as question, {label_key("label")} as label,
             min(cast(score as integer)) as score
-        from read_csv('{seed}', header = true, all_varchar = true)
+        from read_csv({sql_str(SEED)}, header = true, all_varchar = true)
         group by all"""
     )
 
 
 def label_column(name: str) -> str:
     """The column :func:`join_labels` adds: the score of the label in column ``name``."""
-    return f'"_label_{name}"'
+    return sql_ident(f"_label_{name}")
 
 
 def join_labels(
@@ -48,8 +48,8 @@ def join_labels(
     if columns:
         found = con.execute(
             "select ["
-            + ", ".join(f"""bool_or(regexp_matches("{c}", '\\pL'))""" for c in columns)
-            + f"] from {table}"
+            + ", ".join(f"bool_or(regexp_matches({sql_ident(c)}, '\\pL'))" for c in columns)
+            + f"] from {sql_ident(table)}"
         ).fetchone()[0]
         columns = {c: q for (c, q), has in zip(columns.items(), found, strict=True) if has}
     if not columns:
@@ -58,12 +58,12 @@ def join_labels(
     joins, scores = [], []
     for i, (name, question) in enumerate(columns.items()):
         joins.append(
-            f"left join {TABLE} as l{i} on l{i}.question = '{question}'"
-            f' and l{i}.label = {label_key(f"""t."{name}" """)}'
+            f"left join {TABLE} as l{i} on l{i}.question = {sql_str(question)}"
+            f" and l{i}.label = {label_key('t.' + sql_ident(name))}"
         )
         scores.append(f"l{i}.score as {label_column(name)}")
     con.execute(
-        f"create or replace temp table {table} as select t.*, {', '.join(scores)}"
-        f" from {table} as t {' '.join(joins)}"
+        f"create or replace temp table {sql_ident(table)} as select t.*, {', '.join(scores)}"
+        f" from {sql_ident(table)} as t {' '.join(joins)}"
     )
     return frozenset(columns)

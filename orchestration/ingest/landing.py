@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.contract import ENTITIES, Entity
-from orchestration.sql import sql_str
+from orchestration.sql import sql_ident, sql_str
 
 LINEAGE_COLUMNS = {
     "_file_id": "varchar",
@@ -61,7 +61,7 @@ EMPTY = "empty.parquet"
 
 
 def empty_select(columns: dict[str, str]) -> str:
-    cols = ", ".join(f"cast(null as {t}) as {c}" for c, t in columns.items())
+    cols = ", ".join(f"cast(null as {t}) as {sql_ident(c)}" for c, t in columns.items())
     return f"select {cols} where false"
 
 

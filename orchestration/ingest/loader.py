@@ -26,7 +26,7 @@ from orchestration.ingest.header import read_header
 from orchestration.ingest.labels import join_labels, label_column
 from orchestration.ingest.landing import Landing, copy_atomic
 from orchestration.ingest.pseudonym import pseudonym_key, pseudonym_sql
-from orchestration.sql import sql_str
+from orchestration.sql import sql_ident, sql_str
 
 
 @dataclass(frozen=True)
@@ -52,28 +52,28 @@ def file_digest(path: Path) -> str:
 
 
 def _raw(column: Column, present: set[str]) -> str:
-    return f"nullif(trim(\"{column.name}\"), '')" if column.name in present else "null"
+    return f"nullif(trim({sql_ident(column.name)}), '')" if column.name in present else "null"
 
 
 def column_checks(
     column: Column, present: set[str], labelled: frozenset[str] = frozenset()
 ) -> tuple[str, str]:
     """(typed value, error message or null) as SQL expressions for one contract column."""
-    raw, name = _raw(column, present), column.name
+    raw, name = _raw(column, present), sql_str(column.name + ": ")  # the message's prefix
     shown = f"'''' || {raw} || ''''"  # the raw value in quotes, for the message
     if column.kind == "integer":
         whole = f"regexp_full_match({raw}, '[+-]?[0-9]{{1,9}}')"
         typed = f"case when {whole} then cast({raw} as integer) end"
-        not_whole = f"'{name}: ' || {shown} || ' is not a whole number'"
-        if name in labelled:  # a label ("Zeer makkelijk"): its score from the seed
-            typed = f"coalesce({typed}, {label_column(name)})"
-            label = f"'{name}: ' || {shown} || ' is not a known answer label'"
+        not_whole = f"{name} || {shown} || ' is not a whole number'"
+        if column.name in labelled:  # a label ("Zeer makkelijk"): its score from the seed
+            typed = f"coalesce({typed}, {label_column(column.name)})"
+            label = f"{name} || {shown} || ' is not a known answer label'"
             not_whole = f"case when regexp_matches({raw}, '\\pL') then {label} else {not_whole} end"
         low, high = column.min_value, column.max_value
         error = (
             f"case when {raw} is not null and {typed} is null then {not_whole}"
             f" when {typed} not between {low} and {high}"
-            f" then '{name}: ' || {raw} || ' is outside {low}-{high}' end"
+            f" then {name} || {raw} || ' is outside {low}-{high}' end"
         )
     elif column.kind in ("decimal", "timestamp"):
         if column.kind == "decimal":
@@ -83,27 +83,26 @@ def column_checks(
             expected = "an ISO-8601 timestamp"
         error = (
             f"case when {raw} is not null and {typed} is null"
-            f" then '{name}: ' || {shown} || ' is not {expected}'"
+            f" then {name} || {shown} || ' is not {expected}'"
         )
         if column.max_days_after_load is not None:
             days = column.max_days_after_load
             unit = "day" if days == 1 else "days"
             error += (
                 f" when {typed} > cast(timezone('UTC', now()) as timestamp) + interval {days} day"
-                f" then '{name}: ' || {shown} || ' is more than {days} {unit} after the load time'"
+                f" then {name} || {shown} || ' is more than {days} {unit} after the load time'"
             )
         error += " end"
     elif column.allowed:
         typed = f"lower({raw})"
-        codes = ", ".join(f"'{v}'" for v in column.allowed)
-        error = (
-            f"case when {typed} not in ({codes})"
-            f" then '{name}: ' || {shown} || ' is not one of {'|'.join(column.allowed)}' end"
-        )
+        codes = ", ".join(sql_str(v) for v in column.allowed)
+        one_of = sql_str(" is not one of " + "|".join(column.allowed))
+        error = f"case when {typed} not in ({codes}) then {name} || {shown} || {one_of} end"
     else:
         typed, error = raw, "null"
     if column.required:
-        error = f"coalesce(case when {raw} is null then '{name}: required but empty' end, {error})"
+        empty = sql_str(column.name + ": required but empty")
+        error = f"coalesce(case when {raw} is null then {empty} end, {error})"
     return typed, error
 
 
@@ -121,9 +120,9 @@ def raw_pairs(entity: Entity, header: list[str], key: str) -> list[str]:
     for name in header:
         column = personal.get(name)
         if column is None:
-            pairs.append(f'{sql_str(name)}, "{name}"')
+            pairs.append(f"{sql_str(name)}, {sql_ident(name)}")
         elif column.personal == "pseudonymise":
-            raw = pseudonym_sql(f"nullif(trim(\"{name}\"), '')", key)
+            raw = pseudonym_sql(f"nullif(trim({sql_ident(name)}), '')", key)
             pairs.append(f"{sql_str(column.landing_name)}, {raw}")
     return pairs
 
@@ -156,6 +155,7 @@ def load_file(
     landing: Landing,
     load_seq: int,
     source: Path | None = None,
+    own: tuple[str, ...] = (),
 ) -> LoadResult:
     """Load one file into the landing zone; returns its ledger counts.
 
@@ -163,10 +163,12 @@ def load_file(
     rows and in the quarantine's raw record alike, so no e-mail address or name lands.
     ``source``: the user's inbox file when ``path`` is a canonical CSV converted from it
     (orchestration/ingest/formats/); the ledger and the quarantine name and hash the source.
+    ``own``: the columns that converter added (``_source_line``, ...); an export column with
+    an internal name is refused (orchestration/ingest/names.py).
     """
     origin = source or path
     file_id = file_digest(origin)
-    header = read_header(path, entity)
+    header = read_header(path, entity, own)
     present = set(header)
     fields = [c for c in header if c not in SOURCE_COLUMNS]
     extra = [c for c in fields if c not in entity.column_names]
@@ -190,15 +192,15 @@ def load_file(
     key = pseudonym_key(landing.root) if entity.has_personal_data else ""
     checks = {c.name: column_checks(c, present, labelled) for c in entity.columns}
     typed_cols = ",\n".join(
-        f"{landed_value(c, checks[c.name][0], key, present)} as {c.landing_name}"
+        f"{landed_value(c, checks[c.name][0], key, present)} as {sql_ident(c.landing_name)}"
         for c in entity.landing_columns
     )
     problems = ", ".join(
-        f"case when ({e}) is not null then {{'col': '{n}', 'reason': ({e})}} end"
+        f"case when ({e}) is not null then {{'col': {sql_str(n)}, 'reason': ({e})}} end"
         for n, (_, e) in checks.items()
     )
     extra_json = (
-        "json_object(" + ", ".join(f'{sql_str(c)}, "{c}"' for c in extra) + ")"
+        "json_object(" + ", ".join(f"{sql_str(c)}, {sql_ident(c)}" for c in extra) + ")"
         if extra
         else "cast(null as varchar)"
     )
@@ -215,7 +217,9 @@ def load_file(
             {source_lineage(present, key)}
         from parsed"""
     )
-    landing_cols = ", ".join([*(c.landing_name for c in entity.landing_columns), *_lineage()])
+    landing_cols = ", ".join(
+        sql_ident(c) for c in [*(c.landing_name for c in entity.landing_columns), *_lineage()]
+    )
     copy_atomic(
         con,
         f"select {landing_cols} from typed where len(_problems) = 0 order by _record",

@@ -29,6 +29,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)  # already in the ledger
     failed: list[str] = field(default_factory=list)  # IngestError messages
     unknown_files: list[str] = field(default_factory=list)  # inbox files of no entity
+    not_files: list[str] = field(default_factory=list)  # entries named like an export, skipped
     orphans_removed: int = 0
 
     @property
@@ -51,6 +52,39 @@ def ingest_connection(landing_root: Path) -> Iterator[duckdb.DuckDBPyConnection]
         yield con
     finally:
         con.close()
+
+
+def check_inbox(inbox: Path) -> None:
+    """A missing inbox is an error, not an inbox with no files (a typo in LOYALTY_INBOX)."""
+    if not inbox.exists():
+        raise IngestError(
+            f"the inbox folder {inbox} does not exist; create it or set LOYALTY_INBOX to the "
+            "folder that holds the exports"
+        )
+    if not inbox.is_dir():
+        raise IngestError(
+            f"the inbox {inbox} is a file, not a folder; set LOYALTY_INBOX to the folder that "
+            "holds the exports"
+        )
+
+
+def not_files(inbox: Path, entity: Entity) -> list[str]:
+    """Entries named like an export of ``entity`` that are not a readable file, with the reason:
+    a folder (``customers.csv/``) or a link to nothing. They are skipped, and said so."""
+    found = []
+    for path in sorted(inbox.iterdir()) if inbox.is_dir() else []:
+        if path.is_file() or path.name.startswith(".") or path.suffix.lower() not in INBOX_SUFFIXES:
+            continue
+        if entity_of(path.name) is not entity:
+            continue
+        if path.is_symlink() and not path.exists():
+            reason = "a link to a file that does not exist"
+        elif path.is_dir():
+            reason = "a folder, not a file"
+        else:
+            reason = "not a regular file"
+        found.append(f"{path.name}: {reason}; skipped (nothing was loaded from it)")
+    return found
 
 
 def inbox_files(inbox: Path) -> dict[str, list[Path]]:
@@ -89,13 +123,16 @@ def explain(path: Path, exc: duckdb.Error) -> str:
 def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestReport:
     """Load the entity's inbox files that the ledger has not seen, in name order.
 
-    Holds the entity's ingest lock (lock.py): raises IngestLocked while another ingest runs."""
+    Holds the entity's ingest lock (lock.py): raises IngestLocked while another ingest runs;
+    raises IngestError when the inbox folder does not exist."""
+    check_inbox(inbox)
     with ingest_lock(landing_root, [entity.name]):
         return _ingest_entity(inbox, landing_root, entity)
 
 
 def _ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestReport:
     report = IngestReport(entity.name)
+    report.not_files = not_files(inbox, entity)
     landing = Landing(landing_root)
     with ingest_connection(landing_root) as con:
         with layout_lock(landing_root):
@@ -125,5 +162,6 @@ def _ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRep
 
 def ingest_all(inbox: Path, landing_root: Path) -> list[IngestReport]:
     """Ingest every entity, holding the ingest lock of all of them (IngestLocked if taken)."""
+    check_inbox(inbox)
     with ingest_lock(landing_root, list(ENTITIES)):
         return [_ingest_entity(inbox, landing_root, e) for e in ENTITIES.values()]

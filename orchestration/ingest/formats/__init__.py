@@ -56,6 +56,7 @@ def load_export(
             shape.to_canonical(con, source, entity, canonical)
             if shape is xlsx:
                 rename_header(canonical, canonical, renames)
-        return load_file(con, canonical, entity, landing, load_seq, source=path)
+        own = tuple(getattr(shape, "OWN_COLUMNS", ()))
+        return load_file(con, canonical, entity, landing, load_seq, source=path, own=own)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 from pathlib import Path
 
 import duckdb
@@ -22,7 +23,7 @@ def write_lines(
     written as a single quoted field, so the loader quarantines it as malformed at its line.
     """
     with target.open("w", encoding="utf-8", newline="") as out:
-        out.write(",".join(header) + "\n")
+        csv.writer(out, lineterminator="\n").writerow(header)  # a name may hold , or "
         cursor = con.execute(lines_sql)
         while batch := cursor.fetchmany(10_000):
             out.write("".join(line + "\n" for (line,) in batch))

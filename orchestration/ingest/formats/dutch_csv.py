@@ -31,7 +31,8 @@ from orchestration.ingest.bare_cr import masked, unmask, unmasked_columns
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.header import IngestError
-from orchestration.sql import sql_str
+from orchestration.ingest.names import refuse_internal, unnamed
+from orchestration.sql import sql_ident, sql_str
 
 DAY_FIRST = [
     f"%d{sep}%m{sep}%Y{time}" for sep in ("-", "/") for time in (" %H:%M:%S", " %H:%M", "")
@@ -87,19 +88,17 @@ def _transcode(path: Path, target: Path) -> None:
 
 
 def _convert(column: str, kind: str) -> str:
-    value = f'trim("{column}")'
+    name = sql_ident(column)
+    value = f"trim({name})"
     if kind == "decimal":
         return (
-            f"case when regexp_full_match({value}, '{DUTCH_NUMBER}')"
-            f" then replace(replace({value}, '.', ''), ',', '.') else \"{column}\" end"
+            f"case when regexp_full_match({value}, {sql_str(DUTCH_NUMBER)})"
+            f" then replace(replace({value}, '.', ''), ',', '.') else {name} end"
         )
     if kind == "timestamp":
         formats = "[" + ", ".join(sql_str(f) for f in DAY_FIRST) + "]"
-        return (
-            f"coalesce(strftime(try_strptime({value}, {formats}), '%Y-%m-%dT%H:%M:%S'),"
-            f' "{column}")'
-        )
-    return f'"{column}"'
+        return f"coalesce(strftime(try_strptime({value}, {formats}), '%Y-%m-%dT%H:%M:%S'), {name})"
+    return name
 
 
 def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, target: Path) -> None:
@@ -108,6 +107,8 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
         source = target.with_name(target.name + ".utf8")
         _transcode(path, source)
     header = _header(_first_line(source).lstrip("\ufeff"), ";")
+    refuse_internal(path.name, header)
+    header = [n or unnamed(i) for i, n in enumerate(header, start=1)]
     if len(set(header)) != len(header):
         raise IngestError(f"{path.name}: the header repeats a column name: {header}")
     kinds = {c.name: c.kind for c in entity.columns}

@@ -12,11 +12,14 @@ contract's column names as keys. The file is split into lines and parsed with Du
 functions in SQL, not row by row in Python (``read_json`` with ``ignore_errors`` would drop a
 bad line without saying which). A line that is not a JSON object becomes a quarantine record at
 its line; keys the contract does not know are kept (``_extra``). Blank lines are skipped.
+
+A key is data, never SQL: every value is read with a JSON pointer (``/customer/id``, with ``~``
+and ``/`` in a key escaped as ``~0`` and ``~1``) passed as a string literal, so a key may hold
+any character. A key that names an internal column (orchestration/ingest/names.py) is refused.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import duckdb
@@ -24,63 +27,69 @@ import duckdb
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.header import IngestError
+from orchestration.ingest.names import refuse_internal
 from orchestration.sql import sql_str
 
 SUFFIXES = (".jsonl", ".ndjson")
-PATHS = {  # survey_responses: contract column -> JSON paths, the first non-null wins
-    "customer_id": ("$.customer.id", "$.customer_id"),
-    "interaction_id": ("$.interaction.id", "$.interaction_id"),
-    "nps_score": ("$.answers.nps",),
-    "ces_score": ("$.answers.ces",),
-    "csat_score": ("$.answers.csat",),
-    "emotion": ("$.answers.emotion",),
-    "comment": ("$.answers.comment", "$.comment"),
+KeyPath = tuple[str, ...]  # the keys from the object to a value: ("customer", "id")
+PATHS: dict[str, tuple[KeyPath, ...]] = {  # survey_responses: column -> paths, first non-null wins
+    "customer_id": (("customer", "id"), ("customer_id",)),
+    "interaction_id": (("interaction", "id"), ("interaction_id",)),
+    "nps_score": (("answers", "nps"),),
+    "ces_score": (("answers", "ces"),),
+    "csat_score": (("answers", "csat"),),
+    "emotion": (("answers", "emotion"),),
+    "comment": (("answers", "comment"), ("comment",)),
 }
-PLAIN_KEY = re.compile(r"[A-Za-z0-9_ -]+")
+OWN_COLUMNS = ("_source_line", "_source_error", "_source_raw")  # written by this converter
+
+
+def pointer(keys: KeyPath) -> str:
+    """The JSON pointer (RFC 6901) of a path of keys: ``("a/b", "c")`` -> ``/a~1b/c``."""
+    return "".join("/" + k.replace("~", "~0").replace("/", "~1") for k in keys)
 
 
 def detect(path: Path, entity: Entity) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
-def _paths(entity: Entity, column: str) -> tuple[str, ...]:
-    flat = (f'$."{column}"',)  # every column may also be a top-level key
+def _paths(entity: Entity, column: str) -> tuple[KeyPath, ...]:
+    flat = ((column,),)  # every column may also be a top-level key
     return PATHS[column] + flat if entity.name == "survey_responses" and column in PATHS else flat
 
 
-def _known_keys(entity: Entity) -> tuple[set[str], set[str]]:
-    """Top-level keys and nested ``object.key`` paths the contract reads."""
-    top, nested = set(), set()
-    for column in entity.column_names:
-        for path in _paths(entity, column):
-            parts = path.removeprefix("$.").replace('"', "").split(".")
-            top.add(parts[0])
-            if len(parts) == 2:
-                nested.add(".".join(parts))
-    return top, nested
-
-
-def _extra_keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> list[str]:
-    """Keys of the file's objects that no contract column reads, as ``key`` or ``obj.key``."""
-    top, nested = _known_keys(entity)
-    parents = sorted({n.split(".")[0] for n in nested})
+def _extra_keys(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity) -> dict[str, KeyPath]:
+    """Paths in the file's objects that no contract column reads, by their column name:
+    ``key`` for a top-level key, ``object.key`` for a key in an object the contract reads."""
+    known = {p for c in entity.column_names for p in _paths(entity, c)}
+    parents = sorted({p[0] for p in known if len(p) == 2})
     found = con.execute(
-        f"""select distinct k from (
-            select unnest(json_keys(j)) as k from json_lines where j is not null
+        """select distinct p, k from (
+            select null as p, unnest(json_keys(j)) as k from json_lines where j is not null
             union all
-            select p || '.' || unnest(json_keys(j -> p)) from json_lines,
-                unnest(cast({parents} as varchar[])) as t(p)
-            where j is not null and json_type(j -> p) = 'OBJECT'
-        ) order by k"""
+            select p, unnest(json_keys(j, '/' || p)) from json_lines,
+                unnest(cast(? as varchar[])) as t(p)
+            where j is not null and json_type(j, '/' || p) = 'OBJECT'
+        ) order by p nulls first, k""",
+        [parents],  # the contract's object keys (customer, answers, ...): plain words
     ).fetchall()
-    return [
-        k
-        for (k,) in found
-        if k not in top and k not in nested and all(PLAIN_KEY.fullmatch(p) for p in k.split("."))
-    ]
+    tops = {p[0] for p in known}
+    extra: dict[str, KeyPath] = {}
+    for parent, key in found:
+        keys = (key,) if parent is None else (parent, key)
+        if keys in known or (parent is None and key in tops):
+            continue
+        name = ".".join(keys)
+        if name in extra:
+            raise IngestError(
+                f"{path.name}: a top-level key and a nested key both give the column {name!r}; "
+                "rename one of them"
+            )
+        extra[name] = keys
+    return dict(sorted(extra.items()))
 
 
-def _value(paths: tuple[str, ...], all_paths: list[str]) -> str:
+def _value(paths: tuple[KeyPath, ...], all_paths: list[KeyPath]) -> str:
     """The first non-null of ``paths``, from the list ``v`` of every path's value."""
     values = []
     for path in paths:
@@ -115,20 +124,21 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     (lines,) = con.execute("select count(*) from json_lines").fetchone()
     if lines == 0:
         raise IngestError(f"{path.name}: the file is empty; expected one JSON object per line")
-    extra = _extra_keys(con, entity)
-    paths: list[str] = []  # every JSON path, each parsed out of a line once
+    extra = _extra_keys(con, path, entity)
+    refuse_internal(path.name, list(extra))
+    paths: list[KeyPath] = []  # every JSON path, each parsed out of a line once
     values = {c: _value(_paths(entity, c), paths) for c in entity.column_names}
-    for key in extra:
-        values[key] = _value(("$." + ".".join(f'"{p}"' for p in key.split(".", 1)),), paths)
+    for name, keys in extra.items():
+        values.setdefault(name, _value((keys,), paths))
     fields = [csv_field(v) for v in values.values()]
     fields += [
         csv_field("line_no"),
         csv_field("'malformed JSON line: ' || problem"),
         csv_field("case when problem is not null then line end"),
     ]
-    header = [*values, "_source_line", "_source_error", "_source_raw"]
+    header = [*values, *OWN_COLUMNS]
     record = " || ',' || ".join(fields)
-    extracted = f"json_extract_string(j, [{', '.join(sql_str(p) for p in paths)}])"
+    extracted = f"json_extract_string(j, [{', '.join(sql_str(pointer(p)) for p in paths)}])"
     lines_sql = f"""select {record} as line
         from (select *, {extracted} as v from json_lines) order by line_no"""
     write_lines(con, header, lines_sql, target)

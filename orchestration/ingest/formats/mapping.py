@@ -82,17 +82,17 @@ def _add(mapping: Mapping, line: int, entity: str, source: str, column: str, val
     where = f"{MAPPING_FILE} line {line}"
     if entity not in ENTITIES:
         raise IngestError(
-            f"{where}: unknown entity '{entity}'; expected one of {', '.join(ENTITIES)}"
+            f"{where}: unknown entity {entity!r}; expected one of {', '.join(ENTITIES)}"
         )
     names = ENTITIES[entity].column_names
     if column not in names:
         raise IngestError(
-            f"{where}: '{column}' is not a column of {entity}; expected one of {', '.join(names)}"
+            f"{where}: {column!r} is not a column of {entity}; expected one of {', '.join(names)}"
         )
     if source:
         renames = mapping.renames.setdefault(entity, {})
         if normal(source) in renames:
-            raise IngestError(f"{where}: source column '{source}' is mapped twice for {entity}")
+            raise IngestError(f"{where}: source column {source!r} is mapped twice for {entity}")
         renames[normal(source)] = column
     elif value:
         mapping.values.setdefault(entity, {})[column] = value

@@ -38,6 +38,7 @@ from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.formats.mapping import normal, read_mapping
 from orchestration.ingest.header import IngestError
+from orchestration.ingest.names import refuse_internal
 from orchestration.sql import sql_str
 
 NOT_LANDED = (  # Qualtrics metadata that is no contract column; some of it is personal data
@@ -47,6 +48,7 @@ NOT_LANDED = (  # Qualtrics metadata that is no contract column; some of it is p
     "q_relevantidduplicate", "q_relevantidduplicatescore", "q_relevantidfraudscore",
     "q_relevantidlaststartdate",
 )  # fmt: skip
+OWN_COLUMNS = ("_source_error", "_source_raw", "_source_line")  # written by this converter
 METADATA = {  # Qualtrics column -> contract column ('' = not landed)
     "responseid": "response_id",
     "recordeddate": "submitted_at",
@@ -107,6 +109,7 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     (ids, _, third), header_lines = _header_rows(path)
     imports = [_import_id(c) for c in third] + [""] * (len(ids) - len(third))
     targets = _targets(path, entity, ids, imports[: len(ids)])
+    refuse_internal(path.name, [t for t in targets.values() if t])
     values = read_mapping(path.parent).values_of(entity.name)
     fields = {t: f"c{i}" for i, t in targets.items() if t}
     for column, value in values.items():
@@ -120,7 +123,7 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     if "language" in fields:
         fields["language"] = f"lower({fields['language']})"
     names = [f"c{i}" for i in range(len(ids))]
-    columns = "{" + ", ".join(f"'{c}': 'varchar'" for c in names) + "}"
+    columns = "{" + ", ".join(f"{sql_str(c)}: 'varchar'" for c in names) + "}"
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
     source, mark = masked(path, target.parent / "bare_cr")  # a CR without LF is data
     con.execute(
@@ -148,5 +151,5 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
             from malformed
         )
         select line || ',' || {csv_field(f"idx + {header_lines}")} from records order by idx"""
-    write_lines(con, [*fields, "_source_error", "_source_raw", "_source_line"], lines, target)
+    write_lines(con, [*fields, *OWN_COLUMNS], lines, target)
     con.execute("drop table qualtrics")

@@ -40,7 +40,7 @@ from orchestration.ingest.formats.xlsx_formulas import REASON, uncached_formulas
 from orchestration.ingest.header import IngestError
 
 SUFFIXES = (".xlsx",)
-SOURCE = ["_source_line", "_source_error"]
+OWN_COLUMNS = ("_source_line", "_source_error")  # written by this converter
 
 
 def detect(path: Path, entity: Entity) -> bool:
@@ -142,7 +142,7 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
             )
         with target.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
-            writer.writerow([*header, *SOURCE])
+            writer.writerow([*header, *OWN_COLUMNS])
             writer.writerows(_records(rows, len(header), header_row + 1, uncached))
     except IngestError:
         raise

@@ -9,6 +9,7 @@ the file with rows read = accepted + quarantined and only in-range scores accept
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from pathlib import Path
@@ -21,6 +22,7 @@ from orchestration.ingest.contract import ENTITIES, Column
 from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
 from orchestration.ingest.loader import load_file
+from orchestration.ingest.names import is_internal
 
 SURVEY = ENTITIES["survey_responses"]
 ROWS_PER_FILE = (200, 400)
@@ -121,4 +123,76 @@ def test_loader_accounts_for_every_row(
             f" (select count(*) from {data} where {ranges} or response_id is null)"
         ).fetchone()
         assert counts == (result.rows_accepted, result.rows_quarantined, 0)
+        con.close()
+
+
+ORDERS = ENTITIES["orders"]
+hostile_name = st.one_of(
+    st.sampled_from(
+        [
+            "x\" from (select 1); copy (select 42) to 'f.csv'; --",
+            "a;b",
+            "'",
+            '"',
+            "",
+            " ",
+            "_record",
+            "_Source_Error",
+            "_label_x",
+            "_unnamed_2",
+            "_x",
+            "__",
+            "naïve",
+            "名前",
+            "👍🏽",
+            "a,b",
+            "a\nb",
+            "$.amount",
+            "order_id",
+        ]
+    ),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
+        max_size=12,
+    ),
+    st.text(alphabet="_;'\"é ", max_size=6),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(hostile_name, min_size=1, max_size=4), rows=st.integers(1, 30))
+def test_hostile_header_names_are_refused_or_kept_as_data(names: list[str], rows: int) -> None:
+    """Extra columns with any name: the file is refused with one sentence naming it, or every
+    row is accounted for and each name is a key of ``_extra`` exactly as written."""
+    header = [*ORDERS.required_columns, *names]
+    quoted = ",".join('"' + n.replace('"', '""') + '"' for n in header)
+    record = ",".join(["O1", "C1", "2025-01-01T10:00:00", "1.00", *("v" for _ in names)])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "orders_generated.csv"
+        path.write_text(quoted + "\n" + (record + "\n") * rows, encoding="utf-8", newline="")
+        landing = Landing(Path(tmp) / "landing")
+        con = duckdb.connect()
+        landing.ensure_layout(con)
+        normal = [n.strip().lower() for n in header]
+        expected = [n or f"_unnamed_{i}" for i, n in enumerate(normal, start=1)][4:]
+        try:
+            result = load_file(con, path, ORDERS, landing, 1)
+        except IngestError as error:
+            message = str(error)
+            assert message.startswith(f"{path.name}: ")
+            reserved = [n for n in normal if is_internal(n)]
+            if reserved:
+                assert f"the column {reserved[0]!r} has a name the ingest uses itself" in message
+            else:
+                assert "repeats a column name" in message  # names equal once normalised
+                assert len(set(expected + normal[:4])) < len(header)
+            return
+        assert not any(is_internal(n) for n in normal)
+        assert result.rows_read == result.rows_accepted + result.rows_quarantined == rows
+        assert result.extra_columns == tuple(expected)
+        (extra,) = con.execute(
+            "select distinct _extra from read_parquet(?)",
+            [str(landing.data_path(ORDERS, result.file_id))],
+        ).fetchone()
+        assert json.loads(extra) == dict.fromkeys(expected, "v")
         con.close()

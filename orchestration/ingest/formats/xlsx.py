@@ -109,14 +109,14 @@ def _sheet(
     with_header = [(s, row) for s, row in found if row is not None]
     if len(with_header) == 1:
         return with_header[0]
-    names = ", ".join(f"'{s.title}'" for s in sheets)
+    names = ", ".join(repr(s.title) for s in sheets)
     columns = ", ".join(entity.required_columns)
     if not with_header:
         raise IngestError(
             f"{path.name}: none of its sheets ({names}) has a header row with {columns} in its "
             f"first {SEARCH_ROWS} rows; put the export on one sheet with that header"
         )
-    both = ", ".join(f"'{s.title}'" for s, _ in with_header)
+    both = ", ".join(repr(s.title) for s, _ in with_header)
     raise IngestError(
         f"{path.name}: the sheets {both} each have a header row with {columns}; deliver one "
         "sheet per file (delete the other sheets or save each as its own workbook)"
@@ -137,7 +137,7 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
         header = _header(tuple(cell_text(v) for v in first or ()))
         if not header:
             raise IngestError(
-                f"{path.name}: the sheet '{sheet.title}' is empty; expected a header row with "
+                f"{path.name}: the sheet {sheet.title!r} is empty; expected a header row with "
                 f"{', '.join(entity.column_names)}"
             )
         with target.open("w", encoding="utf-8", newline="") as out:

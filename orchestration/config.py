@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KEY_FILE_ENV = "LOYALTY_PSEUDONYM_KEY_FILE"
 
 
 def _path(var: str, default: str) -> Path:
@@ -44,3 +45,15 @@ class Settings:
     def apply_to_environ(self) -> None:
         """Put the absolute paths into os.environ, so that dbt subprocesses get them too."""
         os.environ.update(self.export())
+
+
+def pseudonym_key_file() -> Path:
+    """Where the key of the e-mail pseudonyms lives (orchestration/ingest/pseudonym.py).
+
+    ``LOYALTY_PSEUDONYM_KEY_FILE``; by default in the user's configuration folder
+    (``$XDG_CONFIG_HOME/loyalty/pseudonym.key``, ``~/.config/...``), away from the landing,
+    the warehouse and the repository, so that whoever gets a copy of the data does not get
+    the key with it.
+    """
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return _path(KEY_FILE_ENV, str(Path(config_home) / "loyalty" / "pseudonym.key"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,16 @@ def dbt_manifest() -> Path:
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "parse", "--quiet"], cwd=ROOT, check=True)
     return ROOT / "target" / "manifest.json"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pseudonym_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A key file of the test session, never the user's own (~/.config/loyalty/...)."""
+    path = tmp_path_factory.mktemp("pseudonym") / "pseudonym.key"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LOYALTY_PSEUDONYM_KEY_FILE", str(path))
+        mp.delenv("LOYALTY_PSEUDONYM_KEY", raising=False)
+        yield path
 
 
 @pytest.fixture

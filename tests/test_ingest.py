@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from pathlib import Path
 
@@ -226,7 +227,8 @@ def test_extra_columns_are_kept_as_json(inbox: Path, tmp_path: Path) -> None:
 
 
 def test_no_email_or_name_lands_anywhere(inbox: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("LOYALTY_PSEUDONYM_KEY", "test-key")
+    key = b"test-key-of-at-least-32-bytes-long"
+    monkeypatch.setenv("LOYALTY_PSEUDONYM_KEY", key.decode())
     (inbox / "customers_bad.csv").write_text(
         "customer_id,email,full_name,created_at\n"
         "C777,Secret.Person@Example.nl ,Secret Person,not-a-date\n"
@@ -242,8 +244,9 @@ def test_no_email_or_name_lands_anywhere(inbox: Path, tmp_path: Path, monkeypatc
     columns = rows(f"describe select * from read_parquet('{landing}/customers/*.parquet')")
     names = [c[0] for c in columns]
     assert "email_pseudonym" in names and "email" not in names and "full_name" not in names
-    # the same address, however written, gets the same keyed hash; another key another hash
-    expected = hashlib.sha256(b"test-key|secret.person@example.nl").hexdigest()
+    # the same address, however written, gets the same keyed hash (HMAC-SHA256, computed here
+    # with Python's hmac); another key another hash
+    expected = hmac.new(key, b"secret.person@example.nl", hashlib.sha256).hexdigest()
     (raw,) = rows(
         f"select raw_record from read_parquet('{landing}/_quarantine/*.parquet') "
         "where column_name = 'created_at'"
@@ -253,17 +256,19 @@ def test_no_email_or_name_lands_anywhere(inbox: Path, tmp_path: Path, monkeypatc
         f"select email_pseudonym from read_parquet('{landing}/customers/*.parquet') "
         "where customer_id = 'C001'"
     )[0]
-    assert anna == hashlib.sha256(b"test-key|anna.jansen@example.nl").hexdigest()
+    assert anna == hmac.new(key, b"anna.jansen@example.nl", hashlib.sha256).hexdigest()
 
 
-def test_without_a_key_env_var_a_landing_key_is_created_once(
+def test_without_a_key_env_var_a_key_file_is_created_once_away_from_the_landing(
     inbox: Path, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.delenv("LOYALTY_PSEUDONYM_KEY", raising=False)
+    key_file = tmp_path / "secrets" / "pseudonym.key"
+    monkeypatch.setenv("LOYALTY_PSEUDONYM_KEY_FILE", str(key_file))
     landing = tmp_path / "landing"
     ingest_entity(inbox, landing, ENTITIES["customers"])
-    key_file = landing / ".pseudonym_key"
-    assert len(key_file.read_text()) == 64
+    assert not list(landing.rglob("*key*"))
+    assert len(key_file.read_text().strip()) == 64
     assert key_file.stat().st_mode & 0o077 == 0
     first = key_file.read_text()
     ingest_entity(inbox, landing, ENTITIES["customers"])

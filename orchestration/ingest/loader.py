@@ -25,7 +25,15 @@ from orchestration.ingest.contract import Column, Entity
 from orchestration.ingest.header import read_header
 from orchestration.ingest.labels import join_labels, label_column
 from orchestration.ingest.landing import Landing, copy_atomic
-from orchestration.ingest.pseudonym import pseudonym_key, pseudonym_sql
+from orchestration.ingest.personal import (
+    PSEUDONYMISE,
+    id_problems,
+    json_pairs,
+    landed_text,
+    personal_columns,
+)
+from orchestration.ingest.pseudonym import bind_key, load_key, pseudonym_sql
+from orchestration.ingest.redact import mask_sql, raw_line_sql
 from orchestration.sql import sql_ident, sql_str
 
 
@@ -106,25 +114,12 @@ def column_checks(
     return typed, error
 
 
-def landed_value(column: Column, typed: str, key: str, present: set[str]) -> str:
-    """What lands for a column: its typed value, or the keyed hash of a personal one."""
-    if column.personal == "pseudonymise":
-        return pseudonym_sql(_raw(column, present), key)
-    return typed
-
-
-def raw_pairs(entity: Entity, header: list[str], key: str) -> list[str]:
-    """json_object arguments of the raw record: personal values pseudonymised or left out."""
-    personal = {c.name: c for c in entity.columns if c.personal}
-    pairs = []
-    for name in header:
-        column = personal.get(name)
-        if column is None:
-            pairs.append(f"{sql_str(name)}, {sql_ident(name)}")
-        elif column.personal == "pseudonymise":
-            raw = pseudonym_sql(f"nullif(trim({sql_ident(name)}), '')", key)
-            pairs.append(f"{sql_str(column.landing_name)}, {raw}")
-    return pairs
+def landed_value(column: Column, typed: str, present: set[str]) -> str:
+    """What lands for a column: its typed value (e-mails in free text masked), or the
+    keyed hash of a personal one."""
+    if column.personal == PSEUDONYMISE:
+        return pseudonym_sql(_raw(column, present))
+    return landed_text(column, typed)
 
 
 SOURCE_COLUMNS = ("_source_line", "_source_error", "_source_raw")
@@ -135,16 +130,16 @@ def source_problems(present: set[str], problems: str) -> str:
     checked = f"list_filter([{problems}], lambda p: p is not null)"
     if "_source_error" not in present:
         return checked
-    source = """[{'col': cast(null as varchar), 'reason': "_source_error"}]"""
+    reason = mask_sql('"_source_error"')
+    source = f"[{{'col': cast(null as varchar), 'reason': {reason}}}]"
     return f'case when "_source_error" is not null then {source} else {checked} end'
 
 
-def source_lineage(present: set[str], key: str) -> str:
-    """The record's line in the user's file and the text of an unreadable record, if given."""
+def source_lineage(present: set[str], personal: bool) -> str:
+    """The record's line in the user's file and the text of an unreadable record, if given
+    (withheld when the file holds personal columns, e-mail addresses masked otherwise)."""
     line = 'try_cast("_source_line" as bigint)' if "_source_line" in present else "null"
-    raw = '"_source_raw"' if "_source_raw" in present else "null"
-    if key and raw != "null":
-        raw = f"case when {raw} is not null then '(withheld: the record holds personal data)' end"
+    raw = raw_line_sql('"_source_raw"', personal) if "_source_raw" in present else "null"
     return f"cast({line} as bigint) as _source_line, cast({raw} as varchar) as _source_raw"
 
 
@@ -189,22 +184,30 @@ def load_file(
         shutil.rmtree(scratch, ignore_errors=True)
     labelled = {c.name: c.labels for c in entity.columns if c.labels and c.name in present}
     labelled = join_labels(con, "parsed", labelled)
-    key = pseudonym_key(landing.root) if entity.has_personal_data else ""
+    personal = personal_columns(entity, fields)
+    withhold = personal.any or entity.has_personal_data  # an unreadable line is not shown
+    if personal.pseudonymised:
+        bind_key(con, load_key(landing.root))
     checks = {c.name: column_checks(c, present, labelled) for c in entity.columns}
     typed_cols = ",\n".join(
-        f"{landed_value(c, checks[c.name][0], key, present)} as {sql_ident(c.landing_name)}"
+        f"{landed_value(c, checks[c.name][0], present)} as {sql_ident(c.landing_name)}"
         for c in entity.landing_columns
     )
     problems = ", ".join(
-        f"case when ({e}) is not null then {{'col': {sql_str(n)}, 'reason': ({e})}} end"
-        for n, (_, e) in checks.items()
+        [
+            *(
+                f"case when ({e}) is not null then {{'col': {sql_str(n)}, 'reason': ({e})}} end"
+                for n, (_, e) in checks.items()
+            ),
+            *id_problems(entity, present),
+        ]
     )
+    extra_pairs = json_pairs(entity, extra, personal)
+    extra = [c for c in extra if not personal.action(c)]  # the ledger names what was kept
     extra_json = (
-        "json_object(" + ", ".join(f"{sql_str(c)}, {sql_ident(c)}" for c in extra) + ")"
-        if extra
-        else "cast(null as varchar)"
+        "json_object(" + ", ".join(extra_pairs) + ")" if extra_pairs else "cast(null as varchar)"
     )
-    raw_json = "json_object(" + ", ".join(raw_pairs(entity, fields, key)) + ")"
+    raw_json = "json_object(" + ", ".join(json_pairs(entity, fields, personal)) + ")"
     con.execute(
         f"""create or replace temp table typed as
         select {typed_cols},
@@ -214,7 +217,7 @@ def load_file(
             {extra_json} as _extra,
             {source_problems(present, problems)} as _problems,
             case when len(_problems) > 0 then {raw_json} end as _raw_record,
-            {source_lineage(present, key)}
+            {source_lineage(present, withhold)}
         from parsed"""
     )
     landing_cols = ", ".join(
@@ -242,13 +245,14 @@ def load_file(
                 _record + 1 + (select count(*) from shifted where records_before < _record)
             ) as line,
             _problems[1].col as column_name, _raw_record ->> _problems[1].col as value,
-            array_to_string(list_transform(_problems, lambda p: p.reason), '; ') as reason,
+            {mask_sql("array_to_string(list_transform(_problems, lambda p: p.reason), '; ')")}
+                as reason,
             coalesce(_source_raw, cast(_raw_record as varchar)) as raw_record
         from typed where len(_problems) > 0
         union all
         select {sql_str(file_id)}, {sql_str(origin.name)}, {sql_str(entity.name)}, line,
-            column_name, null, 'malformed CSV record: ' || error_message,
-            {"'(withheld: the record holds personal data)'" if key else "csv_line"}
+            column_name, null, {mask_sql("'malformed CSV record: ' || error_message")},
+            {raw_line_sql("csv_line", withhold)}
         from malformed
         order by line""",
         landing.quarantine_path(entity, file_id),

@@ -34,10 +34,11 @@ class Case:
     entity: str = "survey_responses"
 
 
-def missing(columns: str, header: str, hint: str = "") -> str:
+def missing(columns: str, line_1: str, hint: str = "") -> str:
+    """The message of a header without required columns; line 1's cells are never repeated
+    unless they are contract column names (a first line may be a customer's record)."""
     return (
-        f"{FILE}: missing required column(s) {columns}; {hint}the header is {header}; "
-        f"expected {SURVEY_COLUMNS}"
+        f"{FILE}: missing required column(s) {columns}; {hint}{line_1}; expected {SURVEY_COLUMNS}"
     )
 
 
@@ -81,7 +82,7 @@ CASES: dict[str, Case] = {
     "empty_lines_between_records": Case((2, 2, 0), query=f"select response_id, _record from {DATA} order by 1", expect=(("R1", 1), ("R2", 2))),  # blank lines are not records
     # a ';' header naming the contract columns is the Dutch Excel shape (tests/test_vendor_formats.py)
     "semicolon_delimiter": Case((1, 1, 0), query=f"select response_id, nps_score from {DATA}", expect=(("R1", 9),)),
-    "tab_delimiter": Case(error=missing("response_id, survey_type, submitted_at", SURVEY_COLUMNS.replace(", ", "\t"), "expected comma-separated; the header looks tab-separated; ")),
+    "tab_delimiter": Case(error=missing("response_id, survey_type, submitted_at", "line 1 has 1 column(s) and none is a contract column (if line 1 is a record, add the header row above it)", "expected comma-separated; the header looks tab-separated; ")),
     "truncated_last_line": Case((2, 1, 1), ((3, "malformed CSV record: Expected Number of Columns: 13 Found: 3"),)),
     "too_many_fields": Case((1, 0, 1), ((2, "malformed CSV record: Expected Number of Columns: 13 Found: 14"),)),
     # the open quote swallows the rest of the file into one record; its raw text keeps it all
@@ -98,8 +99,8 @@ CASES: dict[str, Case] = {
     "header_case_and_spaces": Case((1, 1, 0), query=f"select response_id from {DATA}", expect=(("R1",),)),
     "extra_unknown_column": Case((1, 1, 0), query=f"select _extra from {DATA}", expect=(('{"store_id":"S42"}',),)),
     "missing_optional_column": Case((1, 1, 0), query=f"select comment, language from {DATA}", expect=((None, "en"),)),
-    "missing_required_column": Case(error=missing("submitted_at", SURVEY_COLUMNS.replace(", submitted_at", ""))),
-    "duplicate_header_column": Case(error=f"{FILE}: the header repeats a column name: {[*SURVEY_COLUMNS.split(', '), 'nps_score']}"),
+    "missing_required_column": Case(error=missing("submitted_at", "line 1 has the column(s) " + SURVEY_COLUMNS.replace(", submitted_at", ""))),
+    "duplicate_header_column": Case(error=f"{FILE}: the header repeats the column name nps_score"),
     "reordered_header": Case((1, 1, 0), query=f"select response_id, customer_id, survey_type, nps_score, submitted_at from {DATA}", expect=(("R1", "C001", "relational", 9, datetime(2025, 1, 10, 10)),)),
     # other entities
     "decimal_comma_amount": Case((2, 1, 1), ((2, "amount: '12,50' is not a number"),), entity="orders"),

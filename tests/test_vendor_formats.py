@@ -109,6 +109,7 @@ def test_semicolon_file_without_the_contract_columns_keeps_the_delimiter_message
     assert report.failed == [
         "orders_semicolon_unknown.csv: missing required column(s) order_id, customer_id, "
         "ordered_at, amount; expected comma-separated; the header looks semicolon-separated; "
-        "the header is id;klant;datum;bedrag; expected order_id, customer_id, ordered_at, "
+        "line 1 has 1 column(s) and none is a contract column (if line 1 is a record, add the "
+        "header row above it); expected order_id, customer_id, ordered_at, "
         "amount, discount_amount, currency, status"
     ]

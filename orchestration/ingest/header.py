@@ -1,4 +1,9 @@
-"""The header row of a canonical CSV: its column names, or a clear error naming the file."""
+"""The header row of a canonical CSV: its column names, or a clear error naming the file.
+
+A message names the file, the line and the columns, never a value: when the first line is a
+data record (a file without a header), its cells are a customer's e-mail address and name,
+so only the contract's own column names found in it are repeated; other cells are counted.
+"""
 
 from __future__ import annotations
 
@@ -42,14 +47,14 @@ def read_header(path: Path, entity: Entity, own: tuple[str, ...] = ()) -> list[s
     refuse_internal(path.name, exported)
     header[: len(exported)] = [n or unnamed(i) for i, n in enumerate(exported, start=1)]
     if len(set(header)) != len(header):
-        raise IngestError(f"{path.name}: the header repeats a column name: {first_line}")
+        raise IngestError(f"{path.name}: the header repeats {repeated_column(header, entity)}")
     missing = [c for c in entity.required_columns if c not in header]
     if missing:
         raise IngestError(
             f"{path.name}: missing required column(s) {', '.join(missing)}; "
             + _delimiter_hint(header)
-            + f"the header is {', '.join(header) or '(empty)'}; "
-            f"expected {', '.join(entity.column_names)}"
+            + _described(header, entity)
+            + f"; expected {', '.join(entity.column_names)}"
         )
     return header
 
@@ -61,3 +66,28 @@ def _delimiter_hint(header: list[str]) -> str:
             if delimiter in header[0]:
                 return f"expected comma-separated; the header looks {name}-separated; "
     return ""
+
+
+def repeated_column(header: list[str], entity: Entity) -> str:
+    """The repeated column: its name if it is a contract column, else its positions (line 1
+    may be a record: its values are not repeated in a message)."""
+    for name in header:
+        if header.count(name) > 1:
+            if name in entity.column_names:
+                return f"the column name {name}"
+            places = [str(i + 1) for i, n in enumerate(header) if n == name]
+            return f"a column name (columns {' and '.join(places)} of line 1)"
+    return "a column name"
+
+
+def _described(header: list[str], entity: Entity) -> str:
+    """Line 1 in words: the contract columns it names; the other cells only counted."""
+    known = [n for n in header if n in entity.column_names]
+    others = len(header) - len(known)
+    if not known:
+        return (
+            f"line 1 has {len(header)} column(s) and none is a contract column (if line 1 is "
+            "a record, add the header row above it)"
+        )
+    other = f" and {others} other column(s)" if others else ""
+    return f"line 1 has the column(s) {', '.join(known)}{other}"

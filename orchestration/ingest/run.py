@@ -20,6 +20,7 @@ from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
 from orchestration.ingest.loader import LoadResult, file_digest
 from orchestration.ingest.lock import ingest_lock, layout_lock
+from orchestration.ingest.redact import redact
 
 
 @dataclass
@@ -114,10 +115,18 @@ UNDELIMITED_HINT = (
 
 
 def explain(path: Path, exc: duckdb.Error) -> str:
-    """The message of a file DuckDB could not read: the file's name and what is wrong."""
+    """The message of a file DuckDB could not read: the file's name and what is wrong.
+
+    DuckDB's CSV errors quote the offending line ("Original Line: ..."), a record that may
+    hold a customer's e-mail and name: the quote and everything after it are left out."""
     if UNDELIMITED in str(exc):
         return f"{path.name}: {UNDELIMITED_HINT}"
-    return f"{path.name}: {exc}"
+    kept = []
+    for line in str(exc).splitlines():
+        if "Original Line" in line:
+            break
+        kept.append(line.strip())
+    return f"{path.name}: {' '.join(k for k in kept if k)}"
 
 
 def ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestReport:
@@ -150,7 +159,7 @@ def _ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRep
                 result = load_export(con, path, entity, landing, next_seq)
             except (IngestError, duckdb.Error) as exc:
                 message = str(exc) if isinstance(exc, IngestError) else explain(path, exc)
-                report.failed.append(message)
+                report.failed.append(redact(message))  # never an e-mail address in a log
                 with layout_lock(landing_root):
                     landing.remove_orphans(entity, set(ledger))  # nothing of it stays
                 continue

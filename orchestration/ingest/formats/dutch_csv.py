@@ -30,7 +30,7 @@ import duckdb
 from orchestration.ingest.bare_cr import masked, unmask, unmasked_columns
 from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
-from orchestration.ingest.header import IngestError
+from orchestration.ingest.header import IngestError, repeated_column
 from orchestration.ingest.names import refuse_internal, unnamed
 from orchestration.sql import sql_ident, sql_str
 
@@ -110,7 +110,7 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     refuse_internal(path.name, header)
     header = [n or unnamed(i) for i, n in enumerate(header, start=1)]
     if len(set(header)) != len(header):
-        raise IngestError(f"{path.name}: the header repeats a column name: {header}")
+        raise IngestError(f"{path.name}: the header repeats {repeated_column(header, entity)}")
     kinds = {c.name: c.kind for c in entity.columns}
     columns = "{" + ", ".join(f"{sql_str(c)}: 'varchar'" for c in header) + "}"
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")

@@ -57,3 +57,15 @@ def pseudonym_key_file() -> Path:
     """
     config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return _path(KEY_FILE_ENV, str(Path(config_home) / "loyalty" / "pseudonym.key"))
+
+
+def min_year() -> int:
+    """The earliest year a timestamp may have (env ``LOYALTY_MIN_YEAR``, default 1900).
+
+    Older times in an export are quarantined: they are typing errors or placeholders
+    (1850-01-01, 0001-01-01), not customer events (orchestration/ingest/typed_values.py).
+    """
+    value = os.environ.get("LOYALTY_MIN_YEAR", "").strip() or "1900"
+    if not value.isdigit() or not 1 <= int(value) <= 9999:
+        raise ValueError(f"LOYALTY_MIN_YEAR must be a year from 1 to 9999, not {value!r}")
+    return int(value)

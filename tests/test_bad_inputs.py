@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -22,6 +23,7 @@ BAD = Path(__file__).parent / "fixtures" / "bad"
 SURVEY_COLUMNS = ", ".join(ENTITIES["survey_responses"].column_names)
 FILE = "survey_responses_case.csv"
 DATA = "read_parquet('{landing}/survey_responses/*.parquet')"
+ORDERS = "read_parquet('{landing}/orders/*.parquet')"
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,14 @@ CASES: dict[str, Case] = {
     # timestamps
     "future_date": Case((2, 1, 1), ((2, "submitted_at: '2999-01-01T00:00:00' is more than 1 day after the load time"),)),
     "timestamp_offsets": Case((5, 5, 0), query=f"select response_id, cast(submitted_at as varchar) from {DATA} order by 1", expect=(("R1", "2025-02-28 23:30:00"), ("R2", "2025-03-01 10:00:00"), ("R3", "2025-03-01 10:00:00"), ("R4", "2025-03-01 00:00:00"), ("R5", "2025-03-01 03:00:00"))),
-    "invalid_timestamp": Case((2, 0, 2), ((2, "submitted_at: '31/01/2025' is not an ISO-8601 timestamp"), (3, "submitted_at: 'yesterday' is not an ISO-8601 timestamp"))),
+    "invalid_timestamp": Case((2, 0, 2), ((2, "submitted_at: '31/01/2025' is not an ISO-8601 timestamp"), (3, "submitted_at: 'yesterday' is a keyword, not a real time"))),
+    # only real times land (orchestration/ingest/typed_values.py): keywords, years before
+    # LOYALTY_MIN_YEAR (1900) or after 9999 in UTC, BC years, offsets beyond +/-14:00
+    "time_keywords": Case((6, 1, 5), tuple((line, f"submitted_at: '{word}' is a keyword, not a real time") for line, word in enumerate(("infinity", "-infinity", "epoch", "now", "TODAY"), 2)), query=f"select response_id, submitted_at from {DATA}", expect=(("R6", datetime(2025, 3, 1, 10)),)),
+    "year_out_of_range": Case((5, 1, 4), ((2, "submitted_at: '1850-06-01' is before the year 1900 (LOYALTY_MIN_YEAR)"), (3, "submitted_at: '0001-01-01' is before the year 1900 (LOYALTY_MIN_YEAR)"), (4, "submitted_at: '1900-01-01T00:30:00+01:00' is before the year 1900 (LOYALTY_MIN_YEAR)"), (6, "submitted_at: '9999-12-31T23:00:00-05:00' is after the year 9999")), query=f"select response_id, submitted_at from {DATA}", expect=(("R4", datetime(1900, 1, 1)),)),
+    "bc_year": Case((3, 0, 3), ((2, "submitted_at: '2025-01-01 BC' is a BC year, not a real time"), (3, "submitted_at: '0044-03-15 BC' is a BC year, not a real time"), (4, "submitted_at: '-0044-03-15' is a BC year, not a real time"))),
+    "offset_beyond_14_hours": Case((4, 2, 2), ((2, "submitted_at: '2025-03-01T10:00:00+15:00' has a UTC offset beyond +/-14:00"), (3, "submitted_at: '2025-03-01T10:00:00-14:30' has a UTC offset beyond +/-14:00")), query=f"select response_id, submitted_at from {DATA} order by 1", expect=(("R3", datetime(2025, 2, 28, 20)), ("R4", datetime(2025, 3, 1, 22)))),
+    "dutch_two_digit_year": Case((3, 1, 2), ((2, "ordered_at: '31-12-24' has a two-digit year, which is ambiguous: write the year in four digits"), (3, "ordered_at: '31-12-24 14:30' has a two-digit year, which is ambiguous: write the year in four digits")), query=f"select order_id, ordered_at from {ORDERS}", expect=(("O3", datetime(2024, 12, 31)),), entity="orders"),
     # text
     "multiline_comment": Case((2, 1, 1), ((3, "nps_score: 11 is outside 0-10"),), query=f"select comment from {DATA}", expect=(("first line\nsecond line",),)),
     "quoted_commas_and_quotes": Case((1, 1, 0), query=f"select comment from {DATA}", expect=(('Fast, friendly "and" cheap',),)),
@@ -104,6 +113,14 @@ CASES: dict[str, Case] = {
     "reordered_header": Case((1, 1, 0), query=f"select response_id, customer_id, survey_type, nps_score, submitted_at from {DATA}", expect=(("R1", "C001", "relational", 9, datetime(2025, 1, 10, 10)),)),
     # other entities
     "decimal_comma_amount": Case((2, 1, 1), ((2, "amount: '12,50' is not a number"),), entity="orders"),
+    # amounts land exact in cents or not at all (typed_values.py): never rounded, no 1e3 or 1_000
+    "amount_more_decimals": Case((4, 1, 3), tuple((line, f"amount: '{v}' has more than 2 decimals: amounts are in cents and are not rounded") for line, v in ((2, "12.345"), (3, "-0.001"), (5, "0.125"))), query=f"select order_id, amount from {ORDERS}", expect=(("O3", Decimal("12.50")),), entity="orders"),
+    "amount_scientific_notation": Case((2, 0, 2), ((2, "amount: '1e3' is in scientific notation: write the amount in full"), (3, "amount: '1.5E+2' is in scientific notation: write the amount in full")), entity="orders"),
+    "amount_digit_separator": Case((2, 0, 2), ((2, "amount: '1_000' has a digit separator: write plain digits"), (3, "amount: '1_000.50' has a digit separator: write plain digits")), entity="orders"),
+    "amount_out_of_range": Case((2, 1, 1), ((2, "amount: '12345678901234567' is out of range: at most 16 digits before the decimal point"),), query=f"select order_id, amount from {ORDERS}", expect=(("O2", Decimal("9999999999999999.99")),), entity="orders"),
+    # Dutch files: a dot is a thousands separator only where it cannot be a decimal point
+    "dutch_amount_decimals": Case((4, 2, 2), ((2, "amount: '0,125' has more than 2 decimals: amounts are in cents and are not rounded"), (3, "amount: '0.125' has more than 2 decimals: amounts are in cents and are not rounded")), query=f"select order_id, amount from {ORDERS} order by 1", expect=(("O3", Decimal("1234")), ("O4", Decimal("1.50"))), entity="orders"),
+    "dutch_amount_dot_only": Case((4, 2, 2), ((2, "amount: '0.125' has more than 2 decimals: amounts are in cents and are not rounded"), (3, "amount: '12.345' is ambiguous in a Dutch file without decimal commas (thousands or decimals): write 12345 or 12,345")), query=f"select order_id, amount from {ORDERS} order by 1", expect=(("O3", Decimal("1234567")), ("O4", Decimal("12.50"))), entity="orders"),
 }  # fmt: skip
 
 

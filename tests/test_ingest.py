@@ -129,7 +129,7 @@ def test_later_files_get_higher_load_sequence(inbox: Path, tmp_path: Path) -> No
         ("R1,,relational,,,,2025-01-01T00:00:00,10,8,5,joy,,en", "ces_score: 8 is outside 1-7"),
         ("R1,,relational,,,,2025-01-01T00:00:00,7.5,,,,,en", "nps_score: '7.5' is not a whole number"),
         ("R1,,relational,,,,2025-01-01T00:00:00,,,0,,,en", "csat_score: 0 is outside 1-5"),
-        ("R1,,relational,,,,yesterday,9,,,,,en", "submitted_at: 'yesterday' is not an ISO-8601 timestamp"),
+        ("R1,,relational,,,,yesterday,9,,,,,en", "submitted_at: 'yesterday' is a keyword, not a real time"),
         (",C1,relational,,,,2025-01-01T00:00:00,9,,,,,en", "response_id: required but empty"),
         ("R1,C1,nps,,,,2025-01-01T00:00:00,9,,,,,en", "survey_type: 'nps' is not one of relational|transactional"),
         ("R1,C1,transactional,I1,support,fax,2025-01-01T00:00:00,9,,,,,en", "channel: 'fax' is not one of phone|email|chat|store|web|app"),

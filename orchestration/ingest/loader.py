@@ -8,7 +8,8 @@ rows read = rows accepted + rows quarantined holds for every file:
   few fields, an unterminated quote) are caught by DuckDB's reject store;
 - records whose values do not fit the contract (an empty required id, a score that
   is not a whole number or outside its range, an unknown channel code, a timestamp
-  that is not ISO-8601) are caught by the checks built from the contract below.
+  that is not a real ISO-8601 time, an amount that is not exact in cents) are caught by the
+  checks built from the contract below (timestamps and amounts: typed_values.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from orchestration.ingest.personal import (
 )
 from orchestration.ingest.pseudonym import bind_key, load_key, pseudonym_sql
 from orchestration.ingest.redact import mask_sql, raw_line_sql
+from orchestration.ingest.typed_values import amount_checks, timestamp_checks
 from orchestration.sql import sql_ident, sql_str
 
 
@@ -83,24 +85,19 @@ def column_checks(
             f" when {typed} not between {low} and {high}"
             f" then {name} || {raw} || ' is outside {low}-{high}' end"
         )
-    elif column.kind in ("decimal", "timestamp"):
-        if column.kind == "decimal":
-            typed, expected = f"try_cast({raw} as decimal(18, 2))", "a number"
-        else:
-            typed = f"timezone('UTC', try_cast({raw} as timestamptz))"
-            expected = "an ISO-8601 timestamp"
-        error = (
-            f"case when {raw} is not null and {typed} is null"
-            f" then {name} || {shown} || ' is not {expected}'"
-        )
+    elif column.kind == "decimal":
+        typed, error = amount_checks(name, raw)
+    elif column.kind == "timestamp":
+        typed, error = timestamp_checks(name, raw)
         if column.max_days_after_load is not None:
             days = column.max_days_after_load
             unit = "day" if days == 1 else "days"
-            error += (
-                f" when {typed} > cast(timezone('UTC', now()) as timestamp) + interval {days} day"
+            error = (
+                f"coalesce({error}, case when {typed} > cast(timezone('UTC', now()) as timestamp)"
+                f" + interval {days} day"
                 f" then {name} || {shown} || ' is more than {days} {unit} after the load time'"
+                " end)"
             )
-        error += " end"
     elif column.allowed:
         typed = f"lower({raw})"
         codes = ", ".join(sql_str(v) for v in column.allowed)

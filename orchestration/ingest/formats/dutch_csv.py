@@ -32,12 +32,15 @@ from orchestration.ingest.contract import Entity
 from orchestration.ingest.formats.canonical import csv_field, is_utf8, write_lines
 from orchestration.ingest.header import IngestError, repeated_column
 from orchestration.ingest.names import refuse_internal, unnamed
+from orchestration.ingest.typed_values import (
+    COMMA_DECIMAL,
+    DUTCH_DATE_FORMATS,
+    dutch_amount,
+    dutch_timestamp,
+)
 from orchestration.sql import sql_ident, sql_str
 
-DAY_FIRST = [
-    f"%d{sep}%m{sep}%Y{time}" for sep in ("-", "/") for time in (" %H:%M:%S", " %H:%M", "")
-]
-DUTCH_NUMBER = r"[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?|[+-]?[0-9]+,[0-9]+"
+OWN_COLUMNS = ("_source_error",)  # written by this converter when an amount is ambiguous
 
 
 def _fallback_latin1(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -87,18 +90,26 @@ def _transcode(path: Path, target: Path) -> None:
             out.write(chunk)
 
 
-def _convert(column: str, kind: str) -> str:
-    name = sql_ident(column)
-    value = f"trim({name})"
+def _convert(column: str, kind: str, comma_file: bool) -> tuple[str, str]:
+    """(canonical value, error or null) for one column: the rules of typed_values.py."""
+    value = f"trim({sql_ident(column)})"
     if kind == "decimal":
-        return (
-            f"case when regexp_full_match({value}, {sql_str(DUTCH_NUMBER)})"
-            f" then replace(replace({value}, '.', ''), ',', '.') else {name} end"
-        )
+        converted, error = dutch_amount(column, value, comma_file)
+        return f"coalesce({converted}, {sql_ident(column)})", error
     if kind == "timestamp":
-        formats = "[" + ", ".join(sql_str(f) for f in DAY_FIRST) + "]"
-        return f"coalesce(strftime(try_strptime({value}, {formats}), '%Y-%m-%dT%H:%M:%S'), {name})"
-    return name
+        formats = "[" + ", ".join(sql_str(f) for f in DUTCH_DATE_FORMATS) + "]"
+        return f"coalesce({dutch_timestamp(value, formats)}, {sql_ident(column)})", "null"
+    return sql_ident(column), "null"
+
+
+def _comma_file(con: duckdb.DuckDBPyConnection, decimals: list[str]) -> bool:
+    """Does an amount of the file have a decimal comma (``12,50``)?"""
+    if not decimals:
+        return False
+    tests = " or ".join(
+        f"regexp_full_match(trim({sql_ident(c)}), '{COMMA_DECIMAL}')" for c in decimals
+    )
+    return bool(con.execute(f"select bool_or({tests}) from dutch").fetchone()[0])
 
 
 def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, target: Path) -> None:
@@ -123,7 +134,14 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
                       strict_mode = true, store_rejects = true)"""
     )
     line = csv_field(unmask("trim(csv_line, chr(13) || chr(10))", mark))
-    fields = " || ',' || ".join(csv_field(_convert(c, kinds.get(c, "text"))) for c in header)
+    comma_file = _comma_file(con, [c for c in header if kinds.get(c) == "decimal"])
+    converted = [_convert(c, kinds.get(c, "text"), comma_file) for c in header]
+    fields = " || ',' || ".join(csv_field(value) for value, _ in converted)
+    error = f"nullif(concat_ws('; ', {', '.join(e for _, e in converted)}), '')"
+    if con.execute(f"select count({error}) from dutch").fetchone()[0]:
+        # reasons that show the amount as the user wrote it; they replace the loader's
+        fields += " || ',' || " + csv_field(error)
+        header = [*header, *OWN_COLUMNS]
     lines = f"""
         with malformed as (
             select distinct on (line) line, csv_line from reject_errors order by line

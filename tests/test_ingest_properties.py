@@ -4,20 +4,26 @@ Hypothesis draws a pool of records (each column a random mix of valid values, ou
 non-numeric scores, unicode, embedded commas, quotes and line breaks) and a file layout (line
 ending, quoting, a few broken records); the file repeats pool records to 200-400 rows, so 50
 files give over 10,000 rows. Whatever comes in, the loader either raises IngestError or lands
-the file with rows read = accepted + quarantined and only in-range scores accepted.
+the file with rows read = accepted + quarantined and only in-range scores accepted. Timestamps
+include hostile values (tests/hostile_values.py: keywords, extreme years, offsets, BC and
+two-digit years); only real times land, checked against Python's own reading of each value.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+from hostile_values import hostile_timestamps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from orchestration.config import min_year
 from orchestration.ingest.contract import ENTITIES, Column
 from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
@@ -51,8 +57,9 @@ def column_values(column: Column) -> st.SearchStrategy[str]:
                 "2024-12-31",
             ]
         )
-        wrong = st.sampled_from(
-            ["2025-13-01", "yesterday", "31/01/2025", "2999-01-01", "2025-02-30"]
+        wrong = st.one_of(
+            st.sampled_from(["2025-13-01", "yesterday", "31/01/2025", "2999-01-01", "2025-02-30"]),
+            hostile_timestamps,
         )
     elif column.allowed:
         valid = st.sampled_from([*column.allowed, *(v.upper() for v in column.allowed)])
@@ -64,6 +71,21 @@ def column_values(column: Column) -> st.SearchStrategy[str]:
 
 
 record = st.tuples(*(column_values(c) for c in SURVEY.columns))
+SUBMITTED = SURVEY.column_names.index("submitted_at")
+
+
+def is_real_time(text: str) -> bool:
+    """Python's reading, independent of the loader: a real time between min year and 9999."""
+    text = text.strip(" \t")
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?", text):
+        return False  # Python reads more than ISO's extended form; the loader need not
+    try:
+        value = datetime.fromisoformat(text)
+        offset = value.utcoffset() or timedelta(0)
+        utc = value.replace(tzinfo=None) - offset
+    except (ValueError, OverflowError):
+        return False
+    return abs(offset) <= timedelta(hours=14) and min_year() <= utc.year <= 9999
 
 
 def field(value: str, rng: random.Random, quote_all: bool) -> str:
@@ -88,10 +110,8 @@ def test_loader_accounts_for_every_row(
     pool: list[tuple[str, ...]], seed: int, newline: str, quote_all: bool, broken: int
 ) -> None:
     rng = random.Random(seed)
-    lines = [
-        ",".join(field(v, rng, quote_all) for v in rng.choice(pool))
-        for _ in range(rng.randint(*ROWS_PER_FILE))
-    ]
+    records = [rng.choice(pool) for _ in range(rng.randint(*ROWS_PER_FILE))]
+    lines = [",".join(field(v, rng, quote_all) for v in r) for r in records]
     for _ in range(broken):
         i = rng.randrange(len(lines))
         lines[i] = rng.choice([lines[i] + ",surplus", lines[i].rsplit(",", 1)[0], '"' + lines[i]])
@@ -123,6 +143,17 @@ def test_loader_accounts_for_every_row(
             f" (select count(*) from {data} where {ranges} or response_id is null)"
         ).fetchone()
         assert counts == (result.rows_accepted, result.rows_quarantined, 0)
+        # only real times land: finite, from LOYALTY_MIN_YEAR to 9999 (no infinity, no BC)
+        first = datetime(min_year(), 1, 1)
+        unreal = con.execute(
+            f"select count(*) from {data} where not isfinite(submitted_at)"
+            f" or submitted_at < ? or year(submitted_at) > 9999",
+            [first],
+        ).fetchone()
+        assert unreal == (0,)
+        if broken == 0:  # record n is line n: each landed one had a real time by Python's reading
+            landed = con.execute(f"select _record from {data}").fetchall()
+            assert all(is_real_time(records[n - 1][SUBMITTED]) for (n,) in landed)
         con.close()
 
 

@@ -226,4 +226,35 @@ def test_hostile_header_names_are_refused_or_kept_as_data(names: list[str], rows
             [str(landing.data_path(ORDERS, result.file_id))],
         ).fetchone()
         assert json.loads(extra) == dict.fromkeys(expected, "v")
+
+
+real_looking = st.sampled_from(
+    ["2025-01-10T10:00:00", "2024-12-31", "1900-01-01", "9999-12-31", "2025-02-28 22:00:00Z"]
+)
+
+
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(times=st.lists(st.one_of(real_looking, hostile_timestamps), min_size=1, max_size=60))
+def test_only_real_times_land(times: list[str]) -> None:
+    """Otherwise valid orders with hostile times: exactly those Python reads as real land."""
+    lines = [f"O{i},C001,{t},12.50" for i, t in enumerate(times, 1)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "orders_generated.csv"
+        path.write_text("order_id,customer_id,ordered_at,amount\n" + "\n".join(lines) + "\n")
+        landing = Landing(Path(tmp) / "landing")
+        con = duckdb.connect()
+        con.execute("set TimeZone = 'UTC'")
+        landing.ensure_layout(con)
+        result = load_file(con, path, ORDERS, landing, 1)
+        assert (result.rows_read, result.rows_accepted + result.rows_quarantined) == (
+            len(times),
+            len(times),
+        )
+        landed = con.execute(
+            f"select _record, ordered_at, isfinite(ordered_at)"
+            f" from read_parquet('{landing.data_path(ORDERS, result.file_id)}') order by 1"
+        ).fetchall()
+        expected = [n for n, t in enumerate(times, 1) if is_real_time(t)]
+        assert [n for n, _, _ in landed] == expected, [times[n - 1] for n, _, _ in landed]
+        assert all(finite and min_year() <= at.year <= 9999 for _, at, finite in landed)
         con.close()

@@ -17,6 +17,9 @@ import duckdb
 import pytest
 from warehouse_builder import build_warehouse
 
+from orchestration.config import min_year
+from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.run import ingest_entity
 from orchestration.serve.report import build_report
 from orchestration.serve.summary import summary
 
@@ -102,3 +105,29 @@ def test_report_and_summary_render(hostile_warehouse: Path, tmp_path: Path) -> N
     assert "infinity" not in text and " BC" not in text
     html = build_report(hostile_warehouse, tmp_path / "report.html").read_text("utf-8")
     assert "infinity" not in html and " BC" not in html
+
+
+def test_min_year_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOYALTY_MIN_YEAR", "2000")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "orders_old.csv").write_text(
+        "order_id,customer_id,ordered_at,amount\n"
+        "O1,C001,1999-12-31T23:59:59,1.00\nO2,C001,2000-01-01,1.00\n",
+        encoding="utf-8",
+    )
+    report = ingest_entity(inbox, tmp_path / "landing", ENTITIES["orders"])
+    assert [(r.rows_read, r.rows_accepted) for r in report.loaded] == [(2, 1)]
+    reasons = (
+        duckdb.connect()
+        .execute(f"select reason from read_parquet('{tmp_path}/landing/_quarantine/*.parquet')")
+        .fetchall()
+    )
+    assert reasons == [
+        ("ordered_at: '1999-12-31T23:59:59' is before the year 2000 (LOYALTY_MIN_YEAR)",)
+    ]
+    monkeypatch.setenv("LOYALTY_MIN_YEAR", "19x0")
+    with pytest.raises(
+        ValueError, match="LOYALTY_MIN_YEAR must be a year from 1 to 9999, not '19x0'"
+    ):
+        min_year()

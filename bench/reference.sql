@@ -5,7 +5,7 @@
 -- customer lifecycle, the contact moments' emotions, the journeys) are temp tables, computed
 -- once. ${LANDING} and ${SEEDS} are replaced by bench/reference.py. Thresholds are the
 -- defaults of dbt_project.yml (vars ces_easy_min 5, csat_satisfied_min 4, csat_dissatisfied_max
--- 2, active_window_days 180, churn_horizon_days 180, days_per_month 30.4375,
+-- 2, active_window_days 180, churn_horizon_days 180,
 -- survival_nps_lookahead_days 90, nps_trailing_window_days 90, nps_change_z_min 1.96,
 -- nps_small_sample_min 30, persona_engagement_days 365, loyalty_*, journey_window_days 90,
 -- promise_next_answer_days 30, followup_within_hours 48, driver_min_journeys 30, nps_ci_z
@@ -641,7 +641,8 @@ from marts.fct_survey_responses
 where nps_score is not null and customer_id is not null
 group by customer_id, submitted_at;
 
--- fct_survival_by_nps_group: Kaplan-Meier survival of subscriptions in months of 30.4375 days,
+-- fct_survival_by_nps_group: Kaplan-Meier survival of subscriptions on T = completed calendar
+-- months from the start to the end (or the as-of date, censored), from month 0,
 -- by the NPS group at the start (the latest answer on or before it, else the first within 90
 -- days after and before the end, else 'unknown')
 create or replace table marts.fct_survival_by_nps_group as
@@ -671,8 +672,10 @@ durations as (
     select
         coalesce(b.latest_category, f.first_category, 'unknown') as nps_group,
         o.has_ended,
-        floor(greatest(datediff('day', o.started_at, o.observed_until), 0) / 30.4375)::integer + 1
-            as last_month
+        -- completed calendar months: month boundaries, less one when adding them overshoots
+        greatest(datediff('month', o.started_at, o.observed_until)
+            - case when o.started_at + to_months(datediff('month', o.started_at, o.observed_until))
+                > o.observed_until then 1 else 0 end, 0)::integer as last_month
     from observed as o
     left join before_start as b on o.subscription_id = b.subscription_id
     left join after_start as f on o.subscription_id = f.subscription_id
@@ -683,7 +686,7 @@ events as (
     group by all
 ),
 months as (
-    select nps_group, unnest(range(1, max(last_month) + 1)) as months_since_start
+    select nps_group, unnest(range(0, max(last_month) + 1)) as months_since_start
     from durations
     group by nps_group
 ),

@@ -114,10 +114,11 @@ def test_retention_cohorts_on_fixture(fixture_warehouse: Path) -> None:
 
 
 def test_survival_by_nps_group_on_fixture(fixture_warehouse: Path) -> None:
-    # Months of 30.4375 days. S001 (C001, open, 379 days -> month 13, censored), S002 (276
-    # days -> month 10, churned), S003 (152 days -> month 5, churned): no NPS answer on or
-    # before the start nor within 90 days after it -> unknown. S004 (C006, open, 69 days ->
-    # month 3): R012 promoter 54 days after the start -> promoter.
+    # T = completed calendar months to the end or the as-of date. S001 (C001, open from
+    # 2024-03-01 09:00: 12 months, censored), S002 (2024-05-10 12:00 -> 2025-02-10 00:00: 8
+    # months, 12 hours short of the 9th), S003 (2024-09-01 10:00 -> 2025-01-31: 4 months,
+    # churned): no NPS answer on or before the start nor within 90 days after it -> unknown.
+    # S004 (C006, open from 2025-01-05 11:00: 2 months): R012 promoter 54 days after the start.
     rows = query(
         fixture_warehouse,
         "select nps_group, months_since_start, at_risk, churned, censored, survival "
@@ -126,16 +127,16 @@ def test_survival_by_nps_group_on_fixture(fixture_warehouse: Path) -> None:
     promoter = [r for r in rows if r[0] == "promoter"]
     unknown = {r[1]: r[2:] for r in rows if r[0] == "unknown"}
     assert promoter == [
+        ("promoter", 0, 1, 0, 0, 1.0),
         ("promoter", 1, 1, 0, 0, 1.0),
-        ("promoter", 2, 1, 0, 0, 1.0),
-        ("promoter", 3, 1, 0, 1, 1.0),
+        ("promoter", 2, 1, 0, 1, 1.0),
     ]
-    assert sorted(unknown) == list(range(1, 14))
-    assert unknown[4] == (3, 0, 0, 1.0)
-    assert unknown[5][:3] == (3, 1, 0) and unknown[5][3] == pytest.approx(2 / 3, abs=1e-12)
-    assert unknown[9][:3] == (2, 0, 0) and unknown[9][3] == pytest.approx(2 / 3, abs=1e-12)
-    assert unknown[10][:3] == (2, 1, 0) and unknown[10][3] == pytest.approx(1 / 3, abs=1e-12)
-    assert unknown[13] == (1, 0, 1, unknown[10][3])
+    assert sorted(unknown) == list(range(0, 13))
+    assert unknown[3] == (3, 0, 0, 1.0)
+    assert unknown[4][:3] == (3, 1, 0) and unknown[4][3] == pytest.approx(2 / 3, abs=1e-12)
+    assert unknown[7][:3] == (2, 0, 0) and unknown[7][3] == pytest.approx(2 / 3, abs=1e-12)
+    assert unknown[8][:3] == (2, 1, 0) and unknown[8][3] == pytest.approx(1 / 3, abs=1e-12)
+    assert unknown[12] == (1, 0, 1, unknown[8][3])
 
 
 def test_gx_suites_are_well_formed() -> None:
@@ -153,8 +154,8 @@ def test_gx_catches_rising_survival_and_lost_subscriptions(tmp_path: Path) -> No
         con.execute("create schema marts")
         con.execute(
             "create table marts.fct_survival_by_nps_group as select * from (values "
-            "('promoter', 1, 4, 1, 0, 0.75), ('promoter', 2, 3, 0, 0, 0.8), "  # rises
-            "('promoter', 3, 2, 1, 1, 0.4)) "  # at risk 3 -> 2 without churn or censoring
+            "('promoter', 0, 4, 1, 0, 0.75), ('promoter', 1, 3, 0, 0, 0.8), "  # rises
+            "('promoter', 2, 2, 1, 1, 0.4)) "  # at risk 3 -> 2 without churn or censoring
             "t(nps_group, months_since_start, at_risk, churned, censored, survival)"
         )
     settings = Settings(inbox=tmp_path, landing=tmp_path, warehouse=warehouse)
@@ -180,11 +181,11 @@ def test_gx_suites_pass_on_demo(demo_warehouse: Path) -> None:
 
 
 def survival_at(warehouse: Path, group: str, month: int) -> tuple[int, float]:
-    """(subscriptions in the group, KM survival `month` months after the start)."""
+    """(subscriptions in the group, KM survival S(month) = P(T > month), T in completed months)."""
     [(subscriptions, survival)] = query(
         warehouse,
-        # at_risk of month 1 is every subscription; survival is non-increasing, so its
-        # minimum over months 1..t is S(t)
+        # at_risk of month 0 is every subscription; survival is non-increasing, so its
+        # minimum over months 0..t is S(t)
         "select max(at_risk), min(case when months_since_start <= ? then survival end) "
         "from marts.fct_survival_by_nps_group where nps_group = ?",
         [month, group],
@@ -195,10 +196,10 @@ def survival_at(warehouse: Path, group: str, month: int) -> tuple[int, float]:
 def test_promoters_keep_their_subscription_longer(demo_warehouse: Path) -> None:
     # Planted: monthly churn hazard 1.2% for promoters vs 6.0% for detractors (by their mean
     # NPS). The group at the start is one answer, so the gap shrinks but stays clear.
-    # Measured (2,000 customers, seed 7): 83 promoter subscriptions, 12-month survival 0.72;
-    # 114 detractor subscriptions, 0.61 (5,000 customers, seed 42: 0.84 vs 0.58).
-    promoters, promoter_survival = survival_at(demo_warehouse, "promoter", 12)
-    detractors, detractor_survival = survival_at(demo_warehouse, "detractor", 12)
+    # S(11): more than 11 completed months, i.e. still running after a year. Measured
+    # (2,000 customers, seed 7): MEASURED
+    promoters, promoter_survival = survival_at(demo_warehouse, "promoter", 11)
+    detractors, detractor_survival = survival_at(demo_warehouse, "detractor", 11)
     assert promoters >= 50 and detractors >= 50
     assert promoter_survival - detractor_survival >= 0.05
     rising = query(

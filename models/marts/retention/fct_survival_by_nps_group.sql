@@ -2,17 +2,17 @@
 -- start. NPS group: the latest NPS answer on or before started_at; without one, the first
 -- answer within var `survival_nps_lookahead_days` after it (and before the subscription
 -- ended: a later answer may reflect the cancellation itself); else 'unknown'.
--- Time is in whole subscription months of var `days_per_month` days: months_since_start = t
--- is the t-th month, [t - 1, t) months after the start. A subscription that ended (on or
--- before the as-of date) in month t is churned at t; one still running at the as-of date
--- (ended_at null or later) is censored at t, its month at the as-of date. Censoring within
--- a month is taken to follow that month's churn (the usual KM convention for ties).
---   at_risk(t)  = subscriptions whose churn or censoring month is t or later
---   survival(t) = prod over s <= t of (1 - churned(s) / at_risk(s))
--- the product-limit estimate of the share still subscribed t months after start, computed as
--- exp(sum(ln(.))) and 0 from the first month where every subscription at risk churned.
--- (The estimate as a double is kept non-increasing by a running minimum, see final.)
--- One row per group and month from 1 to the group's last observed month.
+-- Time: a subscription's duration T is the number of completed calendar months (macro
+-- completed_months) from started_at to ended_at when it ended on or before the as-of date
+-- (churned at T), else to the as-of date (still running: censored at T). For
+-- months_since_start m = 0, 1, ... (the textbook estimate on the discrete time T):
+--   at_risk(m)  = #(T >= m), churned(m) / censored(m) = the churns / censorings at T = m
+--   survival(m) = S(m) = P(T > m) = prod over j <= m of (1 - churned(j) / at_risk(j))
+-- the share of subscriptions that completed more than m months (S(11): still running after
+-- a year). A churn and a censoring at the same m: the churn is counted first, as in every
+-- Kaplan-Meier implementation. Computed as exp(sum(ln(.))) and 0 from the first month where
+-- every subscription at risk churned (a running minimum keeps the double non-increasing).
+-- One row per group and month from 0 to the group's largest T.
 -- The as-of step of int_subscriptions_nps_grouped (incremental, as-of free: each
 -- subscription with the answers deciding its group): the as-of date cuts the subscriptions
 -- started by then, their observation and the look-ahead answers; the estimate is a whole
@@ -60,18 +60,16 @@ durations as (
         subscription_id,
         nps_group,
         has_ended,
-        cast(floor(
-            cast(greatest(
-                {{ dbt.datediff('started_at', 'observed_until', 'day') }}, 0
-            ) as double) / {{ var('days_per_month') }}
-        ) as integer) + 1 as last_month
+        greatest(
+            cast({{ completed_months('started_at', 'observed_until') }} as integer), 0
+        ) as last_month
     from observed
 ),
 
 groups as (
     select
         nps_group,
-        1 as first_month,
+        0 as first_month,
         max(last_month) as last_month
     from durations
     group by nps_group

@@ -41,7 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
         "all_channels": "all channels",
         "retention": "Who stays",
         "retention_note": "Kaplan-Meier survival of subscriptions by the NPS group at their start "
-        "(share still subscribed after n months).",
+        "(share still subscribed after n completed calendar months).",
         "months": "months since start",
         "personas": "Personas",
         "personas_note": "Customers per persona, their share, revenue per customer, retention, "
@@ -108,7 +108,7 @@ LABELS: dict[str, dict[str, str]] = {
         "all_channels": "alle kanalen",
         "retention": "Wie blijft",
         "retention_note": "Kaplan-Meier-overleving van abonnementen per NPS-groep bij de start "
-        "(aandeel nog geabonneerd na n maanden).",
+        "(aandeel nog geabonneerd na n volle kalendermaanden).",
         "months": "maanden sinds de start",
         "personas": "Persona's",
         "personas_note": "Klanten per persona, hun aandeel, omzet per klant, behoud, de NPS van "

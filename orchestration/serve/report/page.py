@@ -223,15 +223,16 @@ def _promises(data: ReportData, t: dict[str, str], v: Callable[[str], str]) -> s
 
 
 def _retention(data: ReportData, t: dict[str, str]) -> str:
+    """Share still subscribed after n completed months: 100% at 0, then S(n - 1) = P(T >= n)
+    (the mart's survival at months_since_start m is S(m) = P(T > m))."""
     groups = [g for g in ("promoter", "passive", "detractor", "unknown") if g in data.survival]
-    horizon = max((m for g in groups for m, _ in data.survival[g]), default=0)
+    horizon = max((m + 1 for g in groups for m, _ in data.survival[g]), default=0)
     months = [str(m) for m in range(horizon + 1)]
     series = []
     for group in groups:
-        values: list[float | None] = [1.0] + [None] * horizon
+        values: list[float | None] = [100.0] + [None] * horizon
         for month, survival in data.survival[group]:
-            values[month] = 100 * survival
-        values[0] = 100.0
+            values[month + 1] = 100 * survival
         series.append(Series(t[group], values))
     body = line_chart(t["retention"], months, series, (0, 100), "{:.0f}%") if series else ""
     return _section(t["retention"], t["retention_note"], body or t["no_data"], "retention")

@@ -43,6 +43,10 @@ def _ingest(settings: Settings) -> int:
             print(f"  NOT LOADED: {message}", file=sys.stderr)
         for message in report.not_files:
             print(f"  SKIPPED: {message}", file=sys.stderr)
+        for message in report.waiting:
+            print(f"  WAITING: {message}", file=sys.stderr)
+        for message in report.late:
+            print(f"  {message}", file=sys.stderr)
     if reports and reports[0].unknown_files:
         print(
             "ignored, not an export of any entity: " + ", ".join(reports[0].unknown_files),

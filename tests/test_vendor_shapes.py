@@ -77,6 +77,13 @@ def test_json_lines_loaded_once_and_unreadable_files_fail(tmp_path: Path) -> Non
     assert report.loaded == []
     assert report.failed == [
         "survey_responses_empty.ndjson: the file is empty; expected one JSON object per line",
+    ]
+    # a failed file holds back the later files of its entity (ingest/order.py) until removed
+    assert [m.split(":")[0] for m in report.waiting] == ["survey_responses_latin1.ndjson"]
+    (inbox / "survey_responses_empty.ndjson").unlink()
+    report = ingest_entity(inbox, tmp_path / "bad_landing", ENTITIES["survey_responses"])
+    assert (report.loaded, report.waiting) == ([], [])
+    assert report.failed == [
         "survey_responses_latin1.ndjson: not UTF-8 text; JSON lines must be UTF-8",
     ]
 

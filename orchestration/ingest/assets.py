@@ -34,6 +34,8 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
                 f"{r.file_name}: read {r.rows_read}, accepted {r.rows_accepted}, "
                 f"quarantined {r.rows_quarantined}"
             )
+        for message in report.late:
+            context.log.warning(message)
         if report.skipped:
             context.log.info(f"already loaded, skipped: {', '.join(report.skipped)}")
         for message in report.not_files:
@@ -48,6 +50,8 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
             **report.rows,
             "files_loaded": len(report.loaded),
             "files_skipped": len(report.skipped),
+            "files_waiting": len(report.waiting),
+            "late_files": len(report.late),
             "orphans_removed": report.orphans_removed,
             "unknown_files": ", ".join(report.unknown_files) or "(none)",
             "skipped_not_files": "; ".join(report.not_files) or "(none)",
@@ -57,7 +61,8 @@ def build_ingest_asset(entity: Entity) -> AssetsDefinition:
         if report.failed:
             raise Failure(
                 description="Some export files could not be loaded (nothing of them was kept):\n"
-                + "\n".join(f"- {message}" for message in report.failed),
+                + "\n".join(f"- {message}" for message in report.failed)
+                + "".join(f"\n- {message}" for message in report.waiting),
                 metadata=metadata,
             )
         return MaterializeResult(metadata=metadata)

@@ -26,6 +26,7 @@ from orchestration.ingest.contract import Column, Entity
 from orchestration.ingest.header import read_header
 from orchestration.ingest.labels import join_labels, label_column
 from orchestration.ingest.landing import Landing, copy_atomic
+from orchestration.ingest.order import superseded_join, superseded_problem
 from orchestration.ingest.personal import (
     PSEUDONYMISE,
     id_problems,
@@ -148,6 +149,7 @@ def load_file(
     load_seq: int,
     source: Path | None = None,
     own: tuple[str, ...] = (),
+    superseded: bool = False,
 ) -> LoadResult:
     """Load one file into the landing zone; returns its ledger counts.
 
@@ -157,6 +159,8 @@ def load_file(
     (orchestration/ingest/formats/); the ledger and the quarantine name and hash the source.
     ``own``: the columns that converter added (``_source_line``, ...); an export column with
     an internal name is refused (orchestration/ingest/names.py).
+    ``superseded``: a late file (order.py); records whose key is in the temp table
+    superseded_keys are quarantined as superseded.
     """
     origin = source or path
     file_id = file_digest(origin)
@@ -199,6 +203,11 @@ def load_file(
             *id_problems(entity, present),
         ]
     )
+    later = ""
+    if superseded:
+        key_column = next(c for c in entity.columns if c.name == entity.key)
+        later = superseded_join(_raw(key_column, present))
+        problems += ", " + superseded_problem(entity)
     extra_pairs = json_pairs(entity, extra, personal)
     extra = [c for c in extra if not personal.action(c)]  # the ledger names what was kept
     extra_json = (
@@ -215,7 +224,7 @@ def load_file(
             {source_problems(present, problems)} as _problems,
             case when len(_problems) > 0 then {raw_json} end as _raw_record,
             {source_lineage(present, withhold)}
-        from parsed"""
+        from parsed {later}"""
     )
     landing_cols = ", ".join(
         sql_ident(c) for c in [*(c.landing_name for c in entity.landing_columns), *_lineage()]

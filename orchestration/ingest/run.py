@@ -20,6 +20,14 @@ from orchestration.ingest.header import IngestError
 from orchestration.ingest.landing import Landing
 from orchestration.ingest.loader import LoadResult, file_digest
 from orchestration.ingest.lock import ingest_lock, layout_lock
+from orchestration.ingest.order import (
+    in_version_order,
+    late_message,
+    later_loaded,
+    loaded_names,
+    prepare_superseded,
+    waiting_message,
+)
 from orchestration.ingest.redact import redact
 
 
@@ -29,6 +37,8 @@ class IngestReport:
     loaded: list[LoadResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already in the ledger
     failed: list[str] = field(default_factory=list)  # IngestError messages
+    waiting: list[str] = field(default_factory=list)  # after a failed file (order.py)
+    late: list[str] = field(default_factory=list)  # LATE warnings (order.py)
     unknown_files: list[str] = field(default_factory=list)  # inbox files of no entity
     not_files: list[str] = field(default_factory=list)  # entries named like an export, skipped
     orphans_removed: int = 0
@@ -149,21 +159,33 @@ def _ingest_entity(inbox: Path, landing_root: Path, entity: Entity) -> IngestRep
             ledger = dict(landing.ledger(con, entity))
             report.orphans_removed = len(landing.remove_orphans(entity, set(ledger)))
         next_seq = max(ledger.values(), default=0) + 1
+        names = loaded_names(con, landing, entity)
         files = inbox_files(inbox)
         report.unknown_files = [p.name for p in files.get("", [])]
-        for path in files.get(entity.name, []):
+        failed: Path | None = None
+        for path in in_version_order(files.get(entity.name, [])):
             if file_digest(path) in ledger:
                 report.skipped.append(path.name)
                 continue
+            if failed is not None:  # a later version must not load before the failed one
+                report.waiting.append(waiting_message(path, failed))
+                continue
+            later = later_loaded(path, names)  # a late file: its name-order place
+            if later:
+                prepare_superseded(con, landing, entity, later)
             try:
-                result = load_export(con, path, entity, landing, next_seq)
+                result = load_export(con, path, entity, landing, next_seq, superseded=bool(later))
             except (IngestError, duckdb.Error) as exc:
                 message = str(exc) if isinstance(exc, IngestError) else explain(path, exc)
                 report.failed.append(redact(message))  # never an e-mail address in a log
+                failed = path
                 with layout_lock(landing_root):
                     landing.remove_orphans(entity, set(ledger))  # nothing of it stays
                 continue
+            if later:
+                report.late.append(late_message(path, later))
             ledger[result.file_id] = next_seq
+            names[result.file_id] = result.file_name
             report.loaded.append(result)
             next_seq += 1
     return report

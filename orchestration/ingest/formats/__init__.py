@@ -30,17 +30,23 @@ def _shape(path: Path, entity: Entity) -> ModuleType | None:
 
 
 def load_export(
-    con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, landing: Landing, load_seq: int
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    entity: Entity,
+    landing: Landing,
+    load_seq: int,
+    superseded: bool = False,
 ) -> LoadResult:
     """Load one inbox file of any supported shape; a canonical CSV goes straight to the loader.
 
     Renames of ``column_mapping.csv`` (formats/mapping.py) apply to the header of a CSV before
-    its shape is detected, and to the header an .xlsx sheet converts to.
+    its shape is detected, and to the header an .xlsx sheet converts to. ``superseded``: see
+    loader.load_file (a late file, ingest/order.py).
     """
     renames = read_mapping(path.parent).renames_of(entity.name)
     shape = _shape(path, entity)
     if shape is None and not renames:
-        return load_file(con, path, entity, landing, load_seq)
+        return load_file(con, path, entity, landing, load_seq, superseded=superseded)
     scratch = landing.new_scratch(entity)
     try:
         canonical = scratch / path.name  # the same name, so loader messages name the user's file
@@ -57,6 +63,8 @@ def load_export(
             if shape is xlsx:
                 rename_header(canonical, canonical, renames)
         own = tuple(getattr(shape, "OWN_COLUMNS", ()))
-        return load_file(con, canonical, entity, landing, load_seq, source=path, own=own)
+        return load_file(
+            con, canonical, entity, landing, load_seq, source=path, own=own, superseded=superseded
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

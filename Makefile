@@ -19,7 +19,7 @@ FIXTURE_OUT := $(CURDIR)/tmp-fixture
 # make test-spark: the fixture landing, the DuckDB build and dbt's Spark target dir.
 SPARK_OUT := $(CURDIR)/tmp-spark
 
-.PHONY: help install parse demo run ingest summary report docs dev lint format dbt-fixture pytest test test-spark lock clean bench
+.PHONY: help install parse demo run publish ingest summary report docs dev lint format dbt-fixture pytest test test-spark lock clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,13 +46,16 @@ target/manifest.json: $(VENV)/.installed dbt_project.yml profiles.yml $(shell fi
 parse: target/manifest.json  ## dbt parse (the manifest Dagster loads)
 
 demo: parse  ## generate the demo inbox and run the whole pipeline on it, then print a summary
-	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml
+	python -c "from orchestration.instance import install_instance_config as i; i()"
 	python -m orchestration demo
 
-run: parse  ## run the Dagster job on LOYALTY_INBOX into LOYALTY_WAREHOUSE
-	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml
+run: parse  ## run the Dagster job: build, check, then publish LOYALTY_WAREHOUSE
+	python -c "from orchestration.instance import install_instance_config as i; i()"
 	python -m orchestration run
 	python -m orchestration summary
+
+publish: parse  ## after a plain `dbt build`: run the checks not yet run on the build file, publish it
+	python -m orchestration publish
 
 ingest: install  ## only load new inbox files into the landing zone (then `dbt build` works)
 	python -m orchestration ingest
@@ -67,25 +70,31 @@ docs: parse  ## dbt docs site (site/dbt) and GX Data Docs (site/gx) from the war
 	python -m orchestration docs
 
 dev: parse  ## open the Dagster UI (http://127.0.0.1:3000)
-	mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf "telemetry:\n  enabled: false\n" > $(DAGSTER_HOME)/dagster.yaml
+	python -c "from orchestration.instance import install_instance_config as i; i()"
 	dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
+# sqlfluff's dbt templater compiles every model against the profile's warehouse: a scratch
+# one (tmp-lint/), never the user's, whose incremental tables would switch is_incremental() on.
+LINT_ENV = LOYALTY_LANDING=$(CURDIR)/tmp-lint/landing LOYALTY_WAREHOUSE=$(CURDIR)/tmp-lint/loyalty.duckdb \
+  LOYALTY_BUILD_WAREHOUSE=$(CURDIR)/tmp-lint/loyalty.duckdb LOYALTY_DBT_TARGET=duckdb
 lint: parse  ## ruff and sqlfluff (dbt templater)
 	ruff check orchestration tests bench
 	ruff format --check orchestration tests bench
-	sqlfluff lint models tests/dbt
+	rm -rf tmp-lint && mkdir -p tmp-lint
+	$(LINT_ENV) sqlfluff lint models tests/dbt
 
 format: install  ## apply ruff and sqlfluff fixes
 	ruff check --fix orchestration tests bench
 	ruff format orchestration tests bench
-	sqlfluff fix models tests/dbt
+	rm -rf tmp-lint && mkdir -p tmp-lint
+	$(LINT_ENV) sqlfluff fix models tests/dbt
 
 dbt-fixture: parse  ## ingest the fixture inbox and `dbt build` it into a scratch warehouse
 	rm -rf $(FIXTURE_OUT)
 	LOYALTY_INBOX=tests/fixtures/inbox LOYALTY_LANDING=$(FIXTURE_OUT)/landing \
 	  LOYALTY_WAREHOUSE=$(FIXTURE_OUT)/loyalty.duckdb python -m orchestration ingest
 	LOYALTY_LANDING=$(FIXTURE_OUT)/landing LOYALTY_WAREHOUSE=$(FIXTURE_OUT)/loyalty.duckdb \
-	  dbt build --quiet --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
+	  LOYALTY_BUILD_WAREHOUSE=$(FIXTURE_OUT)/loyalty.duckdb dbt build --quiet --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 
 pytest: parse  ## the pytest suite (loaders, dbt args, definitions, end to end)
 	pytest -q
@@ -97,7 +106,8 @@ test: lint dbt-fixture pytest  ## everything CI runs
 # Two days: the fixture inbox built from nothing, then tests/fixtures/inbox_day2 (corrections
 # that move rows to other customers, new answers and customers) built again incrementally;
 # the marts of both engines are compared after each.
-SPARK_ENV = LOYALTY_LANDING=$(SPARK_OUT)/landing LOYALTY_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb
+SPARK_ENV = LOYALTY_LANDING=$(SPARK_OUT)/landing LOYALTY_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb \
+  LOYALTY_BUILD_WAREHOUSE=$(SPARK_OUT)/loyalty.duckdb
 define spark_day
 	$(SPARK_ENV) LOYALTY_INBOX=$(1) python -m orchestration ingest
 	TIMEFORMAT='$(2) dbt build on duckdb: %0R s'; time \
@@ -123,5 +133,5 @@ lock: | $(UV)  ## re-pin requirements.lock after changing pyproject.toml
 	  -o requirements.lock --custom-compile-command "make lock"
 
 clean:  ## remove build output and local data (keeps .venv)
-	rm -rf target logs tmp-fixture tmp-spark data .dagster_home metastore_db spark-warehouse derby.log
-	rm -f warehouse/*.duckdb warehouse/*.wal
+	rm -rf target logs tmp-fixture tmp-spark tmp-lint data .dagster_home metastore_db spark-warehouse derby.log
+	rm -f warehouse/*.duckdb warehouse/*.wal warehouse/build/*.duckdb warehouse/build/*.wal warehouse/build/*.json

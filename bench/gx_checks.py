@@ -1,5 +1,5 @@
 """Run every Great Expectations suite of expectations/ (the Dagster asset checks' code)
-against the landing zone and warehouse named by LOYALTY_LANDING / LOYALTY_WAREHOUSE.
+against the landing zone and warehouse named by LOYALTY_LANDING / LOYALTY_BUILD_WAREHOUSE.
 Exit 1 when a suite fails or cannot run.
 
     python -m bench.gx_checks

@@ -111,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         "LOYALTY_INBOX": str(inbox),
         "LOYALTY_LANDING": str(landing),
         "LOYALTY_WAREHOUSE": str(warehouse),
+        # dbt builds straight into the compared file (the bench times dbt, not the publish)
+        "LOYALTY_BUILD_WAREHOUSE": str(warehouse),
         "DAGSTER_HOME": str(base / "dagster_home"),
     }
     print(f"bench {args.size}: {responses:,} responses in {base}")

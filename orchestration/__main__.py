@@ -1,7 +1,10 @@
-"""Command line: `python -m orchestration {ingest,run,summary,report,demo}`.
+"""Command line: `python -m orchestration {ingest,run,publish,summary,report,docs,demo}`.
 
 - ingest   load new inbox files into the landing zone (then a plain `dbt build` works);
-- run      run the whole Dagster job (ingest -> dbt build -> GX checks -> report) in this process;
+- run      run the whole Dagster job (ingest -> dbt build -> GX checks -> publish -> report)
+           in this process;
+- publish  run the checks that have not passed on the build warehouse (dbt tests, GX suites),
+           then publish it over LOYALTY_WAREHOUSE (after a plain `dbt build`);
 - summary  print the summary from the marts (read-only);
 - docs     build the dbt docs site and the GX Data Docs (LOYALTY_DOCS_SITE, default site/);
 - report   (re)write the loyalty report from the marts (LOYALTY_REPORT, LOYALTY_REPORT_LANGUAGE);
@@ -59,9 +62,10 @@ def _run(settings: Settings) -> int:
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
+    from orchestration.instance import install_instance_config
 
     os.environ.setdefault("DAGSTER_HOME", str(settings.warehouse.parent / ".dagster_home"))
-    os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
+    install_instance_config()  # the repo's dagster.yaml: one run at a time, no telemetry
     job = defs.resolve_job_def("loyalty_pipeline")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
@@ -71,12 +75,26 @@ def _run(settings: Settings) -> int:
         )
     if not result.success:
         for event in result.all_events:
-            if event.is_failure and event.step_key:
-                print(f"FAILED step {event.step_key}: {event.message}", file=sys.stderr)
+            if event.is_step_failure and event.step_key:
+                error = event.step_failure_data.error
+                # one line: the error's own message, not its traceback (a Failure's description)
+                line = (error.message if error else event.message or "").strip().splitlines()
+                why = line[0].split(": ", 1)[-1] if line else ""
+                print(f"FAILED step {event.step_key}: {why}", file=sys.stderr)
         for check in result.get_asset_check_evaluations():
             if not check.passed:
                 print(f"FAILED check {check.asset_check_key.to_user_string()}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _publish(settings: Settings) -> int:
+    from orchestration.quality.audit import audit_build
+    from orchestration.wap import publish
+
+    audit_build(settings)
+    done = publish(settings)
+    print(f"published {done.path} ({done.bytes / 1e6:.1f} MB) in {done.seconds:.2f} s")
     return 0
 
 
@@ -117,8 +135,9 @@ def _reset_for_demo(settings: Settings, force: bool) -> None:
     for path in exports:
         path.unlink()
     shutil.rmtree(settings.landing, ignore_errors=True)
-    for suffix in ("", ".wal"):
-        Path(f"{settings.warehouse}{suffix}").unlink(missing_ok=True)
+    for path in (settings.warehouse, settings.build_warehouse):
+        for suffix in ("", ".wal", ".audit.json"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _demo(settings: Settings, customers: int, seed: int, force: bool) -> int:
@@ -146,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("ingest", "run", "summary", "report", "docs"):
+    for name in ("ingest", "run", "publish", "summary", "report", "docs"):
         sub.add_parser(name)
     demo = sub.add_parser("demo")
     demo.add_argument("--customers", type=int, default=5000)
@@ -159,19 +178,28 @@ def main(argv: list[str] | None = None) -> int:
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     if args.command == "demo":
         return _demo(settings, args.customers, args.seed, args.force or not user_set_inbox)
+    from orchestration.locks import WarehouseLocked
+    from orchestration.quality.audit import AuditFailed
     from orchestration.serve.report.labels import UnknownLanguage
     from orchestration.serve.warehouse import WarehouseMissing
+    from orchestration.wap import PublishError
 
     commands = {
         "ingest": _ingest,
         "run": _run,
+        "publish": _publish,
         "summary": _summary,
         "report": _report,
         "docs": _docs,
     }
     try:
         return commands[args.command](settings)
-    except (WarehouseMissing, UnknownLanguage) as error:
+    except (WarehouseMissing, UnknownLanguage, WarehouseLocked, PublishError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except AuditFailed as error:
+        print(f"not published: {error}", file=sys.stderr)
+        return 1
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -20,18 +20,46 @@ def _path(var: str, default: str) -> Path:
     return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
 
 
+def default_build_warehouse(warehouse: Path) -> Path:
+    """build/<name> beside the published file (profiles.yml derives the same default)."""
+    return warehouse.parent / "build" / warehouse.name
+
+
+def catalog_name(path: Path) -> str:
+    """DuckDB's catalog name for a database file: its name up to the first dot."""
+    return path.name.lstrip(".").split(".")[0]
+
+
 @dataclass(frozen=True)
 class Settings:
     inbox: Path
     landing: Path
+    # The published warehouse: what BI tools, the report, the summary and MetricFlow read.
     warehouse: Path
+    # The build warehouse: what dbt writes and the checks audit before it is published
+    # (orchestration/wap.py). Default: build/<name of the published file> beside it, so that
+    # both files have the same DuckDB catalog name (DuckDB names it after the file).
+    build_warehouse: Path = None  # type: ignore[assignment]  # None: the default beside it
+
+    def __post_init__(self) -> None:
+        if self.build_warehouse is None:
+            object.__setattr__(self, "build_warehouse", default_build_warehouse(self.warehouse))
 
     @classmethod
     def from_env(cls) -> Settings:
+        warehouse = _path("LOYALTY_WAREHOUSE", "warehouse/loyalty.duckdb")
+        build = _path("LOYALTY_BUILD_WAREHOUSE", str(default_build_warehouse(warehouse)))
+        if catalog_name(build) != catalog_name(warehouse):
+            raise ValueError(
+                f"LOYALTY_BUILD_WAREHOUSE {build} must have the same file name as "
+                f"LOYALTY_WAREHOUSE {warehouse} up to the first dot (DuckDB names the catalog "
+                "after it, and the marts are referenced by catalog): rename one of them."
+            )
         return cls(
             inbox=_path("LOYALTY_INBOX", "data/inbox"),
             landing=_path("LOYALTY_LANDING", "data/landing"),
-            warehouse=_path("LOYALTY_WAREHOUSE", "warehouse/loyalty.duckdb"),
+            warehouse=warehouse,
+            build_warehouse=build,
         )
 
     def export(self) -> dict[str, str]:
@@ -40,6 +68,7 @@ class Settings:
             "LOYALTY_INBOX": str(self.inbox),
             "LOYALTY_LANDING": str(self.landing),
             "LOYALTY_WAREHOUSE": str(self.warehouse),
+            "LOYALTY_BUILD_WAREHOUSE": str(self.build_warehouse),
         }
 
     def apply_to_environ(self) -> None:

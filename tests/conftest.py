@@ -15,7 +15,25 @@ FIXTURE_INBOX = ROOT / "tests" / "fixtures" / "inbox"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def dbt_manifest() -> Path:
+def isolated_paths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test reads or writes the user's inbox, landing, warehouses or Dagster instance:
+    every LOYALTY_* path points into a session tmp folder unless a test sets its own (the
+    build warehouse then follows LOYALTY_WAREHOUSE: build/<name> beside it)."""
+    root = tmp_path_factory.mktemp("isolated")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LOYALTY_INBOX", str(root / "inbox"))
+        mp.setenv("LOYALTY_LANDING", str(root / "landing"))
+        mp.setenv("LOYALTY_WAREHOUSE", str(root / "warehouse" / "loyalty.duckdb"))
+        mp.delenv("LOYALTY_BUILD_WAREHOUSE", raising=False)
+        mp.delenv("LOYALTY_DBT_TARGET", raising=False)
+        mp.delenv("LOYALTY_REPORT", raising=False)  # then beside the (tmp) warehouse
+        mp.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        (root / "dagster_home").mkdir()
+        yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest(isolated_paths: Path) -> Path:
     """dagster-dbt loads target/manifest.json at import: make sure it is current."""
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "parse", "--quiet"], cwd=ROOT, check=True)

@@ -34,6 +34,7 @@ def day_two(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("batch_tests")
     landing, warehouse, target = root / "landing", root / "loyalty.duckdb", root / "target"
     env = {**os.environ, "LOYALTY_LANDING": str(landing), "LOYALTY_WAREHOUSE": str(warehouse)}
+    env["LOYALTY_BUILD_WAREHOUSE"] = str(warehouse)  # dbt writes the file the test reads
     env.pop("LOYALTY_TEST_SCOPE", None)
     for inbox in (FIXTURES / "inbox", FIXTURES / "inbox_day2"):
         assert not [m for r in ingest_all(inbox, landing) for m in r.failed]

@@ -27,6 +27,7 @@ def run_dbt(
     args: list[str], landing: Path, warehouse: Path, target: Path
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOYALTY_LANDING": str(landing), "LOYALTY_WAREHOUSE": str(warehouse)}
+    env["LOYALTY_BUILD_WAREHOUSE"] = str(warehouse)  # dbt writes the file the test reads
     command = [str(Path(sys.executable).parent / "dbt"), *args, "--quiet"]
     return subprocess.run(
         [*command, "--target-path", str(target)], cwd=ROOT, env=env, capture_output=True, text=True

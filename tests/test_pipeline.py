@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -130,12 +133,60 @@ def test_job_writes_the_loyalty_report(pipeline_result, loyalty_env) -> None:
     assert 'data-testid="nps-latest">100.0<' in html  # March 2025: one promoter
 
 
-def test_second_run_changes_nothing(pipeline_result, loyalty_env) -> None:
+def test_job_publishes_the_audited_build_file(pipeline_result, loyalty_env) -> None:
+    published = loyalty_env["warehouse"]
+    build = published.parent / "build" / published.name
+    (event,) = [
+        m
+        for m in pipeline_result.get_asset_materialization_events()
+        if m.asset_key.path == ["serve", "published_warehouse"]
+    ]
+    assert event.materialization.metadata["bytes"].value == published.stat().st_size
+    assert build.read_bytes() == published.read_bytes()  # kept: the next build grows from it
+    record = json.loads((build.parent / f"{build.name}.audit.json").read_text())
+    assert "dbt_tests" in record["passed"] and "gx_marts_fct_nps_monthly" in record["passed"]
+
+
+# A BI tool: a read-only connection held for the whole run; on each line it reads the count on
+# that connection ("reconnect": on a new one).
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("ready", flush=True)
+for line in sys.stdin:
+    if line.strip() == "reconnect":
+        con.close()
+        con = duckdb.connect(sys.argv[1], read_only=True)
+    sql = "select count(*), (select count(*) from staging.stg_ingest__ledger) from marts.dim_customers"
+    print(con.execute(sql).fetchone(), flush=True)
+"""
+
+
+def test_second_run_changes_nothing_with_a_reader_connected(pipeline_result, loyalty_env) -> None:
     sql = "select * from marts.fct_nps_monthly order by month_start"
-    before = marts(loyalty_env["warehouse"], sql)
-    again = run_job()
-    assert again.success
-    assert marts(loyalty_env["warehouse"], sql) == before
+    published = loyalty_env["warehouse"]
+    before = marts(published, sql)
+    inode = published.stat().st_ino
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdin and reader.stdout
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        again = run_job()  # the reader stays connected to the published file all along
+        assert again.success
+        reader.stdin.write("read\nreconnect\n")
+        reader.stdin.flush()
+        old, new = reader.stdout.readline().strip(), reader.stdout.readline().strip()
+    finally:
+        reader.kill()
+        reader.wait()
+    assert old == new == "(6, 8)"  # its old file, then the new one: the same marts
+    assert published.stat().st_ino != inode  # a new file was published under the reader
+    assert marts(published, sql) == before
     ledger = marts(
         loyalty_env["warehouse"], "select count(*), sum(rows_read) from staging.stg_ingest__ledger"
     )

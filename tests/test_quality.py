@@ -78,6 +78,8 @@ def quality_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Pa
     paths = {"landing": tmp_path / "landing", "warehouse": tmp_path / "wh" / "loyalty.duckdb"}
     monkeypatch.setenv("LOYALTY_LANDING", str(paths["landing"]))
     monkeypatch.setenv("LOYALTY_WAREHOUSE", str(paths["warehouse"]))
+    # the warehouse suites validate the build file: here the stub marts are that file
+    monkeypatch.setenv("LOYALTY_BUILD_WAREHOUSE", str(paths["warehouse"]))
     paths["warehouse"].parent.mkdir()
     with duckdb.connect() as con:
         Landing(paths["landing"]).ensure_layout(con)

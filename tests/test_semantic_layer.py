@@ -19,7 +19,8 @@ SEMANTIC_YML = ROOT / "models" / "marts" / "semantic" / "_semantic__models.yml"
 def mf_query(warehouse: Path, out: Path, metrics: str, group_by: str) -> list[dict[str, str]]:
     """Run the query a BI user runs, as a subprocess, and read its CSV."""
     mf = Path(sys.executable).parent / "mf"
-    env = {**os.environ, "LOYALTY_WAREHOUSE": str(warehouse)}
+    # the `published` target: MetricFlow reads the published file, read-only
+    env = {**os.environ, "LOYALTY_WAREHOUSE": str(warehouse), "LOYALTY_DBT_TARGET": "published"}
     args = [str(mf), "query", "--metrics", metrics, "--group-by", group_by]
     args += ["--order", group_by, "--csv", str(out)]
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

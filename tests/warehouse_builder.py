@@ -23,6 +23,8 @@ def build_warehouse(inbox: Path, out: Path, *, select: str | None = None) -> Pat
         "LOYALTY_INBOX": str(inbox),
         "LOYALTY_LANDING": str(landing),
         "LOYALTY_WAREHOUSE": str(warehouse),
+        # dbt builds straight into the file the mart tests read (no publish step here)
+        "LOYALTY_BUILD_WAREHOUSE": str(warehouse),
     }
     dbt = Path(sys.executable).parent / "dbt"
     args = [str(dbt), "build", "--quiet", "--target-path", str(out / "target")]

@@ -13,10 +13,11 @@ expectations::
 
 A landing relation reads ``read_parquet('<landing>/<entity>/*.parquet', union_by_name=true)``
 through an in-memory DuckDB; a warehouse relation is a table of the DuckDB file, opened
-read-only (dbt is its only writer). Either way GX gets a query asset and computes every
-metric in DuckDB: no table is pulled into pandas. Each engine keeps one connection for the
-validation (``gx_duckdb.POOL_CLASS``), closed when the validation ends, so dbt can write to
-the file again.
+read-only (dbt is its only writer): the build warehouse LOYALTY_BUILD_WAREHOUSE, published
+only once every suite has passed (orchestration/wap.py). Either way GX gets a query asset
+and computes every metric in DuckDB: no table is pulled into pandas. Each engine keeps one
+connection for the validation (``gx_duckdb.POOL_CLASS``), closed when the validation ends,
+so dbt can write to the file again.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from orchestration.config import PROJECT_ROOT, Settings
+from orchestration.locks import lock_message
 from orchestration.quality import gx_duckdb
 from orchestration.sql import sql_str
 
@@ -218,7 +220,7 @@ def _landing_source(spec: SuiteSpec, settings: Settings) -> tuple[str | None, st
 
 def _warehouse_error(spec: SuiteSpec, settings: Settings) -> str | None:
     """Why the warehouse table cannot be read, or None (checked with a short read-only open)."""
-    path = settings.warehouse
+    path = settings.build_warehouse
     if not path.is_file():
         return f"warehouse {path} does not exist (has dbt run?)"
     schema, _, table = spec.relation.rpartition(".")
@@ -230,14 +232,14 @@ def _warehouse_error(spec: SuiteSpec, settings: Settings) -> str | None:
                 [schema or "main", table],
             ).fetchone()
     except duckdb.Error as e:
-        return f"cannot open warehouse {path} read-only: {e}"
+        return lock_message(path, str(e)) or f"cannot open warehouse {path} read-only: {e}"
     if not found or not found[0]:
         return f"table {spec.relation} not found in warehouse {path} (has dbt built it?)"
     return None
 
 
 def validate_spec(spec: SuiteSpec, settings: Settings | None = None) -> ValidationOutcome:
-    """Validate one suite against the landing zone or the warehouse named by ``settings``
+    """Validate one suite against the landing zone or the build warehouse of ``settings``
     (default: the environment). Unreadable data gives a failed outcome, not an exception."""
     settings = settings or Settings.from_env()
     started = time.perf_counter()
@@ -247,7 +249,7 @@ def validate_spec(spec: SuiteSpec, settings: Settings | None = None) -> Validati
         connection_string, connect_args = "duckdb:///:memory:", {}
     else:
         error, relation = _warehouse_error(spec, settings), spec.relation
-        connection_string = f"duckdb:///{settings.warehouse}"
+        connection_string = f"duckdb:///{settings.build_warehouse}"
         connect_args = {"read_only": True}
     if error:
         return _failed(spec, started, error)

@@ -6,12 +6,14 @@ No `from __future__ import annotations` here: Dagster reads the annotations at r
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.config import Settings
+from orchestration.serve.publish import PUBLISHED_KEY, published_warehouse
 from orchestration.serve.report import REPORT_MARTS, build_report, report_language, report_path
 
 
 @asset(
     key=AssetKey(["serve", "loyalty_report"]),
-    deps=[AssetKey(["marts", name]) for name in REPORT_MARTS],
+    # It reads the published file: after the publish, and only if the marts were published.
+    deps=[PUBLISHED_KEY, *(AssetKey(["marts", name]) for name in REPORT_MARTS)],
     group_name="serve",
     description="The loyalty report: one self-contained HTML file (NPS trend, drivers, promises, "
     "retention, personas, detractor follow-ups) read from the marts over a read-only connection.",
@@ -31,4 +33,4 @@ def loyalty_report(context: AssetExecutionContext) -> MaterializeResult:
     )
 
 
-serve_assets = [loyalty_report]
+serve_assets = [published_warehouse, loyalty_report]

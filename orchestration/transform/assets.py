@@ -13,11 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from dagster import AssetExecutionContext, AssetKey, Config
+from dagster import AssetExecutionContext, AssetKey, Config, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.config import PROJECT_ROOT, Settings
+from orchestration.locks import WarehouseLocked, ensure_unlocked
 from orchestration.transform.cli_args import dbt_build_args
+from orchestration.wap import prepare_build
 
 dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
 dbt_project.prepare_if_dev()
@@ -83,8 +85,13 @@ def dbt_test_scope(scope: str) -> Iterator[None]:
 def loyalty_dbt_assets(
     context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
 ) -> Iterator[Any]:
-    """`dbt build` of the selected models, seeds and tests on the warehouse."""
-    Settings.from_env().warehouse.parent.mkdir(parents=True, exist_ok=True)
+    """`dbt build` of the selected models, seeds and tests on the build warehouse."""
+    settings = Settings.from_env()
+    prepare_build(settings)  # its folder; seeded from the published file if missing
+    try:
+        ensure_unlocked(settings.build_warehouse)
+    except WarehouseLocked as error:
+        raise Failure(description=str(error)) from None
     with dbt_test_scope(config.test_scope):  # dbt.cli starts the process here
         invocation = dbt.cli(dbt_build_args(full_refresh=config.full_refresh), context=context)
     yield from invocation.stream()

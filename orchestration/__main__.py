@@ -59,6 +59,12 @@ def _ingest(settings: Settings) -> int:
 
 
 def _run(settings: Settings) -> int:
+    from orchestration.locks import ensure_unlocked
+
+    # A build file held by another process (a second run, a notebook) stops the run here with
+    # one line naming the holder, before Dagster logs a failed step and every skipped one.
+    ensure_unlocked(settings.build_warehouse)
+
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs

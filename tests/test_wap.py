@@ -228,3 +228,29 @@ def test_a_locked_build_file_is_one_line_naming_the_holder(tmp_path: Path) -> No
         holder.wait()
     time.sleep(0.1)
     ensure_unlocked(path)  # free again
+
+
+def test_a_run_blocked_by_a_build_file_reader_says_so_in_one_line(tmp_path: Path) -> None:
+    build = marts_of(tmp_path / "wh" / "build" / "loyalty.duckdb", 1)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c = duckdb.connect({str(build)!r}, read_only=True); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout and holder.stdout.readline().strip() == "ready"
+        env = env_for(tmp_path)
+        command = [sys.executable, "-m", "orchestration", "run"]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f"is locked by process {holder.pid}" in lines[0]

@@ -254,3 +254,19 @@ def test_a_run_blocked_by_a_build_file_reader_says_so_in_one_line(tmp_path: Path
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert f"is locked by process {holder.pid}" in lines[0]
+
+
+def test_a_missing_build_file_is_seeded_from_the_published_one(tmp_path: Path) -> None:
+    from orchestration.config import Settings
+    from orchestration.wap import prepare_build
+
+    published = marts_of(tmp_path / "loyalty.duckdb", 5)
+    settings = Settings(tmp_path, tmp_path, published)
+    assert settings.build_warehouse == tmp_path / "build" / "loyalty.duckdb"
+    prepare_build(settings)  # the incremental models grow from the published state
+    assert settings.build_warehouse.read_bytes() == published.read_bytes()
+    with duckdb.connect(str(settings.build_warehouse)) as con:
+        con.execute("insert into marts.fct_nps_monthly values (99)")
+    prepare_build(settings)  # an existing build file is never replaced
+    with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
+        assert con.execute(NPS_ROWS).fetchone() == (6,)

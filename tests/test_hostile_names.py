@@ -113,6 +113,8 @@ def test_a_trailing_comma_gives_an_unnamed_column(tmp_path, monkeypatch) -> None
         ("column_source_line", "_source_line"),
         ("json_key_source_error", "_source_error"),
         ("label_prefix_column", "_label_amount"),
+        ("dutch_column_record", "_record"),
+        ("xlsx_column_source_line", "_source_line"),
     ],
 )
 def test_internal_column_names_are_refused(case, column, tmp_path, monkeypatch) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -24,6 +25,40 @@ SCANNED = ("orchestration", "bench")
 # modules that write HTML/SVG, not SQL: their quoted attributes are escaped with html.escape
 NOT_SQL = {"orchestration/serve/report/page.py", "orchestration/serve/report/svg.py"}
 HEADER = "x\" from (select 1); copy (select 42) to 'f.csv'; --"
+SQL_WORDS = re.compile(
+    r"\b(select|from|copy|create|insert|attach|read_csv|read_parquet|case|when|then|cast"
+    r"|coalesce|json_\w+)\b",
+    re.IGNORECASE,
+)
+
+
+def _quote_state(text: str, state: str | None) -> str | None:
+    """The open quote (' of a literal, " of an identifier) after ``text``, or None."""
+    for char in text:
+        if state is None and char in "'\"":
+            state = char
+        elif char == state:
+            state = None  # a doubled quote closes and reopens: the same state after both
+    return state
+
+
+def values_inside_literals(source: str) -> list[tuple[int, str]]:
+    """(line, value) of every f-string value that lands inside a SQL literal or quoted
+    identifier (``'{day}T08:00'``), in f-strings that read as SQL."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        text = "".join(str(v.value) if isinstance(v, ast.Constant) else "?" for v in node.values)
+        if not SQL_WORDS.search(text):
+            continue
+        state = None
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                state = _quote_state(str(part.value), state)
+            elif state is not None:
+                found.append((node.lineno, f"{state}...{{{ast.unparse(part.value)}}}"))
+    return found
 
 
 def quoted_interpolations(source: str) -> list[tuple[int, str]]:
@@ -53,6 +88,9 @@ def test_the_guard_finds_the_old_pattern() -> None:
     old = '''sql = f'json_object({sql_str(c)}, "{c}")'\nmsg = f"x = '{v}' and y"'''
     assert quoted_interpolations(old) == [(1, '"{c}"'), (2, "'{v}'")]
     assert quoted_interpolations('f"a.{sql_ident(c)} = {sql_str(v)}"') == []
+    inside = """f"select 'RD{tag}' || x, '{day}T08:00' as t, '\\"' || {ok} from a" """
+    assert values_inside_literals(inside) == [(1, "'...{tag}"), (1, "'...{day}")]
+    assert values_inside_literals("""f"the value '{v}' is not a number" """) == []
 
 
 def test_no_f_string_pastes_a_name_or_value_in_quotes() -> None:
@@ -62,7 +100,8 @@ def test_no_f_string_pastes_a_name_or_value_in_quotes() -> None:
             relative = path.relative_to(PROJECT_ROOT).as_posix()
             if relative in NOT_SQL:
                 continue
-            for line, text in quoted_interpolations(path.read_text(encoding="utf-8")):
+            source = path.read_text(encoding="utf-8")
+            for line, text in quoted_interpolations(source) + values_inside_literals(source):
                 offenders.append(f"{relative}:{line}: {text}")
     assert offenders == [], "use sql_ident / sql_str (orchestration/sql.py) or a parameter"
 

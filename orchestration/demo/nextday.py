@@ -143,9 +143,10 @@ def write_next_day(
     )
     con.execute(
         f"""create table day_rows as
-        select 'RD{tag}' || substr(response_id, 2) as response_id, customer_id, survey_type,
-            interaction_id, touchpoint, channel,
-            '{day}T' || strftime(cast(submitted_at as timestamp), '%H:%M:%S') as submitted_at,
+        select {sql_str("RD" + tag)} || substr(response_id, 2) as response_id, customer_id,
+            survey_type, interaction_id, touchpoint, channel,
+            {sql_str(day + "T")} || strftime(cast(submitted_at as timestamp), '%H:%M:%S')
+                as submitted_at,
             nps_score, ces_score, csat_score, emotion, comment, language
         from bucketed where bucket < {new_cut}
         union all
@@ -175,7 +176,7 @@ def write_next_day(
         f"""create table new_customers as
         select distinct customer_id, 'new.' || lower(customer_id) || '@example.com' as email,
             'New Customer' as full_name, 'NL' as country, 'b2c' as segment,
-            'search' as acquisition_channel, '{day}T08:00:00' as created_at
+            'search' as acquisition_channel, {sql_str(day + "T08:00:00")} as created_at
         from answers
         where customer_id is not null and hash(customer_id) % 2 = 0
             and customer_id not in (

@@ -84,7 +84,7 @@ def column_checks(
         error = (
             f"case when {raw} is not null and {typed} is null then {not_whole}"
             f" when {typed} not between {low} and {high}"
-            f" then {name} || {raw} || ' is outside {low}-{high}' end"
+            f" then {name} || {raw} || {sql_str(f' is outside {low}-{high}')} end"
         )
     elif column.kind == "decimal":
         typed, error = amount_checks(name, raw)
@@ -96,8 +96,8 @@ def column_checks(
             error = (
                 f"coalesce({error}, case when {typed} > cast(timezone('UTC', now()) as timestamp)"
                 f" + interval {days} day"
-                f" then {name} || {shown} || ' is more than {days} {unit} after the load time'"
-                " end)"
+                f" then {name} || {shown} || {sql_str(f' is more than {days} {unit}')}"
+                " || ' after the load time' end)"
             )
     elif column.allowed:
         typed = f"lower({raw})"

@@ -77,8 +77,8 @@ def masks_values(column: Column) -> bool:
 def id_problem(column: Column, raw: str) -> str:
     """SQL for the problem of an id column that holds an e-mail address (or null)."""
     return (
-        f"case when {holds_email_sql(raw)} then '{column.name}: holds an e-mail address; "
-        "an id must not be personal data' end"
+        f"case when {holds_email_sql(raw)} then "
+        f"{sql_str(column.name + ': holds an e-mail address; an id must not be personal data')} end"
     )
 
 

@@ -29,6 +29,7 @@ import duckdb
 
 from orchestration.config import KEY_FILE_ENV, pseudonym_key_file
 from orchestration.ingest.header import IngestError
+from orchestration.sql import sql_str
 
 KEY_ENV = "LOYALTY_PSEUDONYM_KEY"
 LEGACY_KEY_FILE = ".pseudonym_key"  # where the ingest used to create it: inside the landing
@@ -113,8 +114,9 @@ def pseudonym_sql(raw: str) -> str:
     """SQL for HMAC-SHA256 of a text expression, trimmed and lower-cased (null stays null).
 
     Needs :func:`bind_key` on the connection first."""
-    inner = f"sha256(getvariable('{IPAD}') || encode(lower(trim({raw}))))"
-    return f"case when {raw} is not null then sha256(getvariable('{OPAD}') || unhex({inner})) end"
+    inner = f"sha256(getvariable({sql_str(IPAD)}) || encode(lower(trim({raw}))))"
+    outer = f"getvariable({sql_str(OPAD)})"
+    return f"case when {raw} is not null then sha256({outer} || unhex({inner})) end"
 
 
 def pseudonym(value: str, key: bytes) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from orchestration.sql import sql_str
+
 EMAIL_MASK = "[e-mail]"
 # local part @ domain with at least one dot; RE2 (DuckDB) and Python read it alike
 _PART = r"""[^\s@,;:<>()\[\]{}"/\\]+"""  # no space, comma, double quote, bracket, ...
@@ -28,7 +30,7 @@ def mask_sql(expr: str) -> str:
     """SQL: ``expr`` with every e-mail address in it replaced by [e-mail] (null stays null)."""
     return (
         f"case when contains({expr}, '@') then "
-        f"regexp_replace({expr}, {_sql_pattern()}, '{EMAIL_MASK}', 'g') else {expr} end"
+        f"regexp_replace({expr}, {_sql_pattern()}, {sql_str(EMAIL_MASK)}, 'g') else {expr} end"
     )
 
 
@@ -40,7 +42,7 @@ def holds_email_sql(expr: str) -> str:
 def raw_line_sql(expr: str, personal: bool) -> str:
     """SQL for the raw text of an unreadable record: withheld in a personal file, else masked."""
     if personal:
-        return f"case when {expr} is not null then '{WITHHELD}' end"
+        return f"case when {expr} is not null then {sql_str(WITHHELD)} end"
     return mask_sql(expr)
 
 

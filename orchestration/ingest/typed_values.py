@@ -54,7 +54,9 @@ AMOUNT_TYPE = "decimal(18, 2)"
 
 def _cases(prefix: str, shown: str, cases: list[tuple[str, str]]) -> str:
     """``case when <test> then <prefix> || <value> || '<words>' ... end``."""
-    whens = " ".join(f"when {test} then {prefix} || {shown} || '{words}'" for test, words in cases)
+    whens = " ".join(
+        f"when {test} then {prefix} || {shown} || {sql_str(words)}" for test, words in cases
+    )
     return f"case {whens} end"
 
 
@@ -66,21 +68,22 @@ def timestamp_checks(prefix: str, raw: str) -> tuple[str, str]:
     """
     shown = f"'''' || {raw} || ''''"
     cast = f"timezone('UTC', try_cast({raw} as timestamptz))"
-    typed = f"case when regexp_full_match({raw}, '{ISO_TIMESTAMP}') then {cast} end"
-    sign = f"regexp_extract({raw}, '{OFFSET}', 1)"
-    hours = f"try_cast(nullif(regexp_extract({raw}, '{OFFSET}', 2), '') as integer)"
-    minutes = f"coalesce(try_cast(nullif(regexp_extract({raw}, '{OFFSET}', 3), '') as integer), 0)"
+    typed = f"case when regexp_full_match({raw}, {sql_str(ISO_TIMESTAMP)}) then {cast} end"
+    sign = f"regexp_extract({raw}, {sql_str(OFFSET)}, 1)"
+    hours = f"try_cast(nullif(regexp_extract({raw}, {sql_str(OFFSET)}, 2), '') as integer)"
+    minute = f"nullif(regexp_extract({raw}, {sql_str(OFFSET)}, 3), '')"
+    minutes = f"coalesce(try_cast({minute} as integer), 0)"
     offset = f"case when {sign} <> '' then {hours} * 60 + {minutes} end"
-    keywords = ", ".join(f"'{k}'" for k in TIME_KEYWORDS)
+    keywords = ", ".join(f"{sql_str(k)}" for k in TIME_KEYWORDS)
     first = min_year()
     error = _cases(
         prefix,
         shown,
         [
             (f"lower({raw}) in ({keywords})", " is a keyword, not a real time"),
-            (f"regexp_matches({raw}, '{BC_YEAR}')", " is a BC year, not a real time"),
+            (f"regexp_matches({raw}, {sql_str(BC_YEAR)})", " is a BC year, not a real time"),
             (
-                f"regexp_full_match({raw}, '{TWO_DIGIT_YEAR}')",
+                f"regexp_full_match({raw}, {sql_str(TWO_DIGIT_YEAR)})",
                 " has a two-digit year, which is ambiguous: write the year in four digits",
             ),
             (f"{raw} is not null and {typed} is null", " is not an ISO-8601 timestamp"),
@@ -98,21 +101,22 @@ def timestamp_checks(prefix: str, raw: str) -> tuple[str, str]:
 def amount_checks(prefix: str, raw: str) -> tuple[str, str]:
     """(typed exact amount, error or null) for ``raw``; ``prefix`` as in timestamp_checks."""
     shown = f"'''' || {raw} || ''''"
-    typed = f"case when regexp_full_match({raw}, '{AMOUNT}') then cast({raw} as {AMOUNT_TYPE}) end"
+    exact = f"regexp_full_match({raw}, {sql_str(AMOUNT)})"
+    typed = f"case when {exact} then cast({raw} as {AMOUNT_TYPE}) end"
     error = _cases(
         prefix,
         shown,
         [
             (
-                f"regexp_full_match({raw}, '{SCIENTIFIC}')",
+                f"regexp_full_match({raw}, {sql_str(SCIENTIFIC)})",
                 " is in scientific notation: write the amount in full",
             ),
             (
-                f"regexp_full_match({raw}, '{DIGIT_SEPARATOR}')",
+                f"regexp_full_match({raw}, {sql_str(DIGIT_SEPARATOR)})",
                 " has a digit separator: write plain digits",
             ),
             (
-                f"regexp_full_match({raw}, '{AMOUNT_DECIMALS}') and not regexp_full_match("
+                f"regexp_full_match({raw}, {sql_str(AMOUNT_DECIMALS)}) and not regexp_full_match("
                 f"{raw}, '[+-]?[0-9]+\\.[0-9]{{0,2}}0*')",
                 " has more than 2 decimals: amounts are in cents and are not rounded",
             ),
@@ -139,7 +143,7 @@ ONE_GROUP = r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}"  # 1.234 or 12.345: thousands or d
 def dutch_timestamp(value: str, formats_sql: str) -> str:
     """A Dutch day-first date as ISO-8601 text; anything else (``31-12-24``) unchanged."""
     return (
-        f"case when regexp_full_match({value}, '{DUTCH_DATE}')"
+        f"case when regexp_full_match({value}, {sql_str(DUTCH_DATE)})"
         f" then strftime(try_strptime({value}, {formats_sql}), '%Y-%m-%dT%H:%M:%S') end"
     )
 
@@ -155,20 +159,21 @@ def dutch_amount(name: str, value: str, comma_file: bool) -> tuple[str, str]:
     """
     plain = f"replace(replace({value}, '.', ''), ',', '.')"
     converted = (
-        f"case when regexp_full_match({value}, '{COMMA_DECIMAL}')"
-        f" or regexp_full_match({value}, '{THOUSANDS}')"
-        + (f" or regexp_full_match({value}, '{ONE_GROUP}')" if comma_file else "")
+        f"case when regexp_full_match({value}, {sql_str(COMMA_DECIMAL)})"
+        f" or regexp_full_match({value}, {sql_str(THOUSANDS)})"
+        + (f" or regexp_full_match({value}, {sql_str(ONE_GROUP)})" if comma_file else "")
         + f" then {plain} end"
     )
     shown = f"{sql_str(name + ': ')} || '''' || {value} || ''''"
     cents = f"regexp_full_match({value}, '.*,[0-9]{{0,2}}0*')"
     error = (
-        f"case when regexp_full_match({value}, '{COMMA_DECIMAL}') and not {cents}"
+        f"case when regexp_full_match({value}, {sql_str(COMMA_DECIMAL)}) and not {cents}"
         f" then {shown} || ' has more than 2 decimals: amounts are in cents and are not rounded'"
     )
     if not comma_file:
         error += (
-            f" when regexp_full_match({value}, '{ONE_GROUP}') then {shown} || ' is ambiguous in a"
+            f" when regexp_full_match({value}, {sql_str(ONE_GROUP)})"
+            f" then {shown} || ' is ambiguous in a"
             " Dutch file without decimal commas (thousands or decimals): write '"
             f" || replace({value}, '.', '') || ' or ' || replace({value}, '.', ',')"
         )

@@ -107,7 +107,7 @@ def _comma_file(con: duckdb.DuckDBPyConnection, decimals: list[str]) -> bool:
     if not decimals:
         return False
     tests = " or ".join(
-        f"regexp_full_match(trim({sql_ident(c)}), '{COMMA_DECIMAL}')" for c in decimals
+        f"regexp_full_match(trim({sql_ident(c)}), {sql_str(COMMA_DECIMAL)})" for c in decimals
     )
     return bool(con.execute(f"select bool_or({tests}) from dutch").fetchone()[0])
 

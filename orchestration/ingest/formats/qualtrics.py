@@ -146,7 +146,8 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
                 {record} || ',,' as line
             from qualtrics
             union all
-            select idx, '{empty},' || {csv_field("'malformed CSV record: ' || error_message")}
+            select idx,
+                {sql_str(empty + ",")} || {csv_field("'malformed CSV record: ' || error_message")}
                 || ',' || {csv_field(unmask("trim(csv_line, chr(13) || chr(10))", mark))}
             from malformed
         )

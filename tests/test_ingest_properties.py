@@ -16,6 +16,7 @@ import random
 import re
 import tempfile
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
@@ -257,4 +258,56 @@ def test_only_real_times_land(times: list[str]) -> None:
         expected = [n for n, t in enumerate(times, 1) if is_real_time(t)]
         assert [n for n, _, _ in landed] == expected, [times[n - 1] for n, _, _ in landed]
         assert all(finite and min_year() <= at.year <= 9999 for _, at, finite in landed)
+        con.close()
+
+
+def exact_cents(text: str) -> Decimal | None:
+    """Python's reading, independent of the loader: the amount if it is exact in cents."""
+    text = text.strip(" \t")
+    if any(c in text for c in "eE_") or not text:
+        return None  # scientific notation and digit separators are refused, exact or not
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or abs(value) >= 10**16 or value != value.quantize(Decimal("0.01")):
+        return None
+    return value
+
+
+amount_text = st.one_of(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=2, max_value=10**17, min_value=-(10**17)
+    ).map(str),
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=4, max_value=10**6, min_value=-(10**6)
+    ).map(str),
+    st.integers(-(10**18), 10**18).map(str),
+    st.sampled_from(
+        ["1e3", "1.5E+2", "1_000", "0.125", "12.500", ".5", "5.", "-.05", "NaN", "inf", "1,50", "."]
+    ),
+)
+
+
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(amounts=st.lists(amount_text, min_size=1, max_size=60))
+def test_only_exact_amounts_land(amounts: list[str]) -> None:
+    """Otherwise valid orders: exactly the amounts exact in cents land, with their exact value."""
+    lines = [f'O{i},C001,2025-01-10,"{a}"' for i, a in enumerate(amounts, 1)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "orders_generated.csv"
+        path.write_text("order_id,customer_id,ordered_at,amount\n" + "\n".join(lines) + "\n")
+        landing = Landing(Path(tmp) / "landing")
+        con = duckdb.connect()
+        landing.ensure_layout(con)
+        result = load_file(con, path, ORDERS, landing, 1)
+        assert result.rows_read == result.rows_accepted + result.rows_quarantined == len(amounts)
+        landed = con.execute(
+            f"select _record, amount from read_parquet('{landing.data_path(ORDERS, result.file_id)}')"
+            " order by 1"
+        ).fetchall()
+        expected = [
+            (n, exact_cents(a)) for n, a in enumerate(amounts, 1) if exact_cents(a) is not None
+        ]
+        assert landed == expected
         con.close()

@@ -45,8 +45,8 @@ BC_YEAR = r"(?i)^-[0-9]|\bBC\b"
 TWO_DIGIT_YEAR = r"[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2}([ T].*)?"
 
 # an exact amount: digits, a '.' and at most 2 decimals (trailing zeros beyond are exact too)
-AMOUNT = r"[+-]?[0-9]{1,16}(\.[0-9]{0,2}0*)?"
-AMOUNT_DECIMALS = r"[+-]?[0-9]+\.[0-9]*"
+AMOUNT = r"[+-]?([0-9]{1,16}(\.[0-9]{0,2}0*)?|\.[0-9]{1,2}0*)"  # also 5. and .5
+AMOUNT_DECIMALS = r"[+-]?[0-9]*\.[0-9]*"
 SCIENTIFIC = r"[+-]?[0-9.]+[eE][+-]?[0-9]+"
 DIGIT_SEPARATOR = r"[+-]?[0-9]+(_[0-9]+)+(\.[0-9]*)?"
 AMOUNT_TYPE = "decimal(18, 2)"
@@ -117,7 +117,7 @@ def amount_checks(prefix: str, raw: str) -> tuple[str, str]:
             ),
             (
                 f"regexp_full_match({raw}, {sql_str(AMOUNT_DECIMALS)}) and not regexp_full_match("
-                f"{raw}, '[+-]?[0-9]+\\.[0-9]{{0,2}}0*')",
+                f"{raw}, '[+-]?[0-9]*\\.[0-9]{{0,2}}0*')",
                 " has more than 2 decimals: amounts are in cents and are not rounded",
             ),
             (

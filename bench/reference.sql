@@ -576,21 +576,42 @@ from compared;
 
 -- retention
 
--- fct_retention_cohorts: per cohort (month of first activity) and month since, the cohort's
--- customers and those active in that calendar month. A customer is active in the months from
--- the cohort month to the month before active_until ends (active_until > month start), so
--- the actives are a reverse running count of the customers' last active months (capped at
--- the as-of month): one row per customer, no customer x month rows
+-- fct_retention_cohorts: per cohort (month of the first completed order or subscription
+-- start) and month since, the cohort's customers and those with a completed order in that
+-- calendar month or a subscription running in it (start month to end month, not into a month
+-- it ended at 00:00 on the 1st; still running at the as-of date: to the as-of month)
 create or replace table marts.fct_retention_cohorts as
 with customers as (
     select
+        l.customer_id,
         l.cohort_month,
-        datediff('month', l.cohort_month, date_trunc('month', a.as_of_at)::date) as months_to_as_of,
-        datediff('month', l.cohort_month,
-            date_trunc('month', l.active_until - interval 1 microsecond)::date) as last_active_month
+        datediff('month', l.cohort_month, date_trunc('month', a.as_of_at)::date) as months_to_as_of
     from lifecycle as l
     cross join as_of as a
     where l.first_active_at <= a.as_of_at
+),
+active_months as (
+    select distinct c.customer_id, c.cohort_month,
+        datediff('month', c.cohort_month, date_trunc('month', o.ordered_at)::date) as months_since_start
+    from orders as o
+    join customers as c on o.customer_id = c.customer_id
+    where lower(o.status) = 'completed' and o.ordered_at <= (select as_of_at from as_of)
+    union
+    select c.customer_id, c.cohort_month, unnest(range(
+        datediff('month', c.cohort_month, date_trunc('month', s.started_at)::date),
+        case when s.ended_at is null or s.ended_at > (select as_of_at from as_of)
+            then c.months_to_as_of
+            else datediff('month', c.cohort_month,
+                date_trunc('month', s.ended_at - interval 1 microsecond)::date)
+        end + 1)) as months_since_start
+    from subscriptions as s
+    join customers as c on s.customer_id = c.customer_id
+    where s.started_at <= (select as_of_at from as_of)
+),
+active as (
+    select cohort_month, months_since_start, count(*) as customers_active
+    from active_months
+    group by all
 ),
 cohorts as (
     select
@@ -599,33 +620,17 @@ cohorts as (
         count(*) as cohort_customers
     from customers
     group by cohort_month
-),
-last_active as (
-    select cohort_month, least(last_active_month, months_to_as_of) as months_since_start,
-        count(*) as customers
-    from customers
-    where last_active_month >= 0
-    group by all
-),
-counted as (
-    select
-        c.cohort_month,
-        c.months_since_start,
-        c.cohort_customers,
-        coalesce(sum(e.customers) over (partition by c.cohort_month
-            order by c.months_since_start desc), 0) as customers_active
-    from cohorts as c
-    left join last_active as e
-        on c.cohort_month = e.cohort_month and c.months_since_start = e.months_since_start
 )
 select
-    cohort_month,
-    months_since_start::integer as months_since_start,
-    (cohort_month + to_months(months_since_start::integer))::date as month_start,
-    cohort_customers,
-    customers_active::bigint as customers_active,
-    customers_active / cohort_customers as retention_rate
-from counted;
+    c.cohort_month,
+    c.months_since_start::integer as months_since_start,
+    (c.cohort_month + to_months(c.months_since_start::integer))::date as month_start,
+    c.cohort_customers,
+    coalesce(a.customers_active, 0)::bigint as customers_active,
+    coalesce(a.customers_active, 0) / c.cohort_customers as retention_rate
+from cohorts as c
+left join active as a
+    on c.cohort_month = a.cohort_month and c.months_since_start = a.months_since_start;
 
 -- NPS answers of known-id customers, one row per customer and moment (shared by survival and
 -- promise impact): the category of the highest response_id (the latest of a tie) and of the

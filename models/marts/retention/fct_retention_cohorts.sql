@@ -1,21 +1,51 @@
--- Customer retention by cohort: cohort month (month of first activity, from
--- int_customer_lifecycle) x months since start, for every calendar month up to the month of
--- the as-of date. customers_active counts the cohort's customers active at any time in that
--- calendar month (between first activity and churn, as in int_customer_months), so month 0 is
--- the whole cohort and the curve never rises. The as-of month is counted as far as it has gone.
--- Counted from the customers' spans (one row per customer), not from the customer x month
--- spine: every customer of a cohort has the same months (cohort month to as-of month), and a
--- customer is active in month k exactly when active_until > cohort_month + k months (the first
--- activity lies in the cohort month), i.e. for k = 0 .. last_active_month. So the cohort's
--- active customers in month k are those with last_active_month >= k: a running sum over the
--- cohort's few months instead of a row per customer and month.
+-- Customer retention by cohort, the standard cohort table: a customer's cohort is the month
+-- of the first completed order or subscription start (int_customer_lifecycle.cohort_month);
+-- customers_active for months_since_start k counts the cohort's customers with a completed
+-- order in calendar month cohort_month + k, or a subscription running in that month. Only
+-- what happened in the month counts (no window around an order, no hindsight from a later
+-- order), so a customer can be active in month 3 and not in month 2: the curve may rise.
+-- Month 0 is the whole cohort (the first activity lies in it). Events after the as-of date do
+-- not count; the as-of month counts as far as it has gone.
+-- A subscription runs in the months from the month of started_at to the month of ended_at
+-- (the month before when ended_at is 00:00 on the 1st: it did not run in that month); one
+-- still running at the as-of date (no end, or an end after it) runs to the as-of month.
 with lifecycle as (
     select
         customer_id,
         first_active_at,
-        cohort_month,
-        active_until
+        cohort_month
     from {{ ref('int_customer_lifecycle') }}
+),
+
+orders as (
+    select
+        customer_id,
+        ordered_at
+    from {{ ref('stg_crm__orders') }}
+    where order_status = 'completed'
+),
+
+subscriptions as (
+    select
+        customer_id,
+        started_at,
+        ended_at,
+        cast({{ dbt.date_trunc('month', 'ended_at') }} as date) as ended_month
+    from {{ ref('stg_crm__subscriptions') }}
+),
+
+-- the last month an ended subscription ran in: the month before when it ended at 00:00 on 1st
+subscription_ends as (
+    select
+        customer_id,
+        started_at,
+        ended_at,
+        case
+            when ended_at = cast(ended_month as timestamp)
+                then cast({{ dbt.dateadd('month', -1, 'ended_month') }} as date)
+            else ended_month
+        end as last_running_month
+    from subscriptions
 ),
 
 as_of as (
@@ -26,57 +56,103 @@ as_of as (
 ),
 
 -- customers whose first activity lies after the as-of date are not counted yet
-started as (
+customers as (
     select
+        lifecycle.customer_id,
         lifecycle.cohort_month,
-        lifecycle.active_until,
-        cast({{ dbt.date_trunc('month', 'lifecycle.active_until') }} as date) as active_until_month
+        cast(
+            {{ dbt.datediff('lifecycle.cohort_month', 'as_of.as_of_month', 'month') }} as integer  -- noqa: LT05
+        ) as months_to_as_of
     from lifecycle
     cross join as_of
     where lifecycle.first_active_at <= as_of.as_of_at
 ),
 
--- the last month offset the customer is active in: the month of active_until, or the month
--- before when active_until is its first moment (active until 00:00 on the 1st); negative
--- when never active after the cohort month began
-customer_spans as (
+order_months as (
     select
-        cohort_month,
-        cast(
-            {{ dbt.datediff('cohort_month', 'active_until_month', 'month') }} as integer  -- noqa: LT05
-        ) - case
-            when active_until = cast(active_until_month as timestamp) then 1 else 0
-        end as last_active_month
-    from started
+        customers.customer_id,
+        customers.cohort_month,
+        cast({{ dbt.datediff(
+            'customers.cohort_month',
+            dbt.date_trunc('month', 'orders.ordered_at'),
+            'month'
+        ) }} as integer) as months_since_start
+    from orders
+    inner join customers
+        on orders.customer_id = customers.customer_id
+    cross join as_of
+    where orders.ordered_at <= as_of.as_of_at
 ),
 
-ended as (
+-- each subscription's first and last running month, as offsets from the cohort month
+subscription_spans as (
+    select
+        customers.customer_id,
+        customers.cohort_month,
+        cast({{ dbt.datediff(
+            'customers.cohort_month',
+            dbt.date_trunc('month', 'subscriptions.started_at'),
+            'month'
+        ) }} as integer) as first_month,
+        case
+            when subscriptions.ended_at is null or subscriptions.ended_at > as_of.as_of_at
+                then customers.months_to_as_of
+            else cast({{ dbt.datediff(
+                'customers.cohort_month', 'subscriptions.last_running_month', 'month'
+            ) }} as integer)
+        end as last_month
+    from subscription_ends as subscriptions
+    inner join customers
+        on subscriptions.customer_id = customers.customer_id
+    cross join as_of
+    where subscriptions.started_at <= as_of.as_of_at
+),
+
+subscription_months as (
+    {{ integer_series(
+        'subscription_spans', 'first_month', 'last_month', ['customer_id', 'cohort_month']
+    ) }}
+),
+
+-- one row per customer and month they were active in (union: an order and a subscription in
+-- the same month count once)
+active_months as (
+    select
+        customer_id,
+        cohort_month,
+        months_since_start
+    from order_months
+    union distinct
+    select
+        customer_id,
+        cohort_month,
+        series_value as months_since_start
+    from subscription_months
+),
+
+active as (
     select
         cohort_month,
-        last_active_month,
-        count(*) as customers
-    from customer_spans
-    group by cohort_month, last_active_month
+        months_since_start,
+        count(*) as customers_active
+    from active_months
+    group by cohort_month, months_since_start
 ),
 
 cohorts as (
     select
-        ended.cohort_month,
+        cohort_month,
         0 as first_month,
-        cast(
-            {{ dbt.datediff('ended.cohort_month', 'as_of.as_of_month', 'month') }} as integer  -- noqa: LT05
-        ) as last_month,
-        sum(ended.customers) as cohort_customers
-    from ended
-    cross join as_of
-    group by ended.cohort_month, as_of.as_of_month
+        max(months_to_as_of) as last_month,
+        count(*) as cohort_customers
+    from customers
+    group by cohort_month
 ),
 
 months as (
     {{ integer_series('cohorts', 'first_month', 'last_month', ['cohort_month', 'cohort_customers']) }}
 ),
 
--- customers whose last active month is k, summed over k and every later month
 counted as (
     select
         months.cohort_month,
@@ -85,13 +161,12 @@ counted as (
             {{ dbt.dateadd('month', 'months.series_value', 'months.cohort_month') }} as date
         ) as month_start,
         cast(months.cohort_customers as bigint) as cohort_customers,
-        cast(coalesce(sum(ended.customers), 0) as bigint) as customers_active
+        cast(coalesce(active.customers_active, 0) as bigint) as customers_active
     from months
-    left join ended
+    left join active
         on
-            months.cohort_month = ended.cohort_month
-            and months.series_value <= ended.last_active_month
-    group by months.cohort_month, months.series_value, months.cohort_customers
+            months.cohort_month = active.cohort_month
+            and months.series_value = active.months_since_start
 ),
 
 final as (

@@ -158,7 +158,10 @@ def test_gx_catches_rising_survival_and_lost_subscriptions(tmp_path: Path) -> No
             "('promoter', 2, 2, 1, 1, 0.4)) "  # at risk 3 -> 2 without churn or censoring
             "t(nps_group, months_since_start, at_risk, churned, censored, survival)"
         )
-    settings = Settings(inbox=tmp_path, landing=tmp_path, warehouse=warehouse)
+    # the suites audit the build warehouse (write-audit-publish): here the file itself
+    settings = Settings(
+        inbox=tmp_path, landing=tmp_path, warehouse=warehouse, build_warehouse=warehouse
+    )
     spec = load_spec(ROOT / "expectations" / "marts_fct_survival_by_nps_group.json")
     outcome = validate_spec(spec, settings)
     assert outcome.error is None and not outcome.success
@@ -173,7 +176,10 @@ def test_gx_catches_rising_survival_and_lost_subscriptions(tmp_path: Path) -> No
 
 def test_gx_suites_pass_on_demo(demo_warehouse: Path) -> None:
     settings = Settings(
-        inbox=demo_warehouse.parent, landing=demo_warehouse.parent, warehouse=demo_warehouse
+        inbox=demo_warehouse.parent,
+        landing=demo_warehouse.parent,
+        warehouse=demo_warehouse,
+        build_warehouse=demo_warehouse,
     )
     for mart in MARTS:
         outcome = validate_spec(load_spec(ROOT / "expectations" / f"marts_{mart}.json"), settings)

@@ -43,6 +43,13 @@ CASES: dict[str, Case] = {
     "xlsx_data_on_second_sheet": Case((2, 2, 0), query=f"select response_id from {DATA} order by 1", expect=(("R1",), ("R2",))),
     "xlsx_no_sheet_with_header": Case(error=f"{XLSX}: none of its sheets ('Blad1', 'Blad2') has a header row with {REQUIRED} in its first 10 rows; put the export on one sheet with that header"),
     "xlsx_two_sheets_with_header": Case(error=f"{XLSX}: the sheets 'Januari', 'Februari' each have a header row with {REQUIRED}; deliver one sheet per file (delete the other sheets or save each as its own workbook)"),
+    # CSV: title rows above the header are skipped; quarantine lines stay lines of the file
+    "csv_title_rows": Case((5, 2, 3), ((6, "nps_score: 11 is outside 0-10"), (7, "malformed CSV record: Expected Number of Columns: 13 Found: 14"), (9, "nps_score: 'x' is not a known answer label")), query=f"select response_id, comment from {DATA} order by 1", expect=(("R1", "ok"), ("R4", "quoted, comma"))),
+    "csv_title_rows_bom_crlf": Case((2, 1, 1), ((4, "nps_score: -1 is outside 0-10"),), query=f"select response_id, language from {DATA}", expect=(("R1", "en"),)),
+    # CSV: Excel's sep= first line names the separator
+    "csv_sep_comma": Case((2, 1, 1), ((4, "nps_score: 12 is outside 0-10"),), query=f"select response_id, nps_score from {DATA}", expect=(("R1", 9),)),
+    "csv_sep_semicolon": Case((2, 1, 1), ((4, "nps_score: 11 is outside 0-10"),), query=f"select response_id, cast(submitted_at as varchar), comment from {DATA}", expect=(("R1", "2025-01-31 14:22:00", "Snel, goed"),)),
+    "csv_sep_tab": Case(error="survey_responses_excel.csv: the first line 'sep=' asks for a tab as the separator, which the ingest does not read; save the export as CSV UTF-8 (comma-separated) or with ';'"),
 }  # fmt: skip
 
 

@@ -150,6 +150,7 @@ def load_file(
     source: Path | None = None,
     own: tuple[str, ...] = (),
     superseded: bool = False,
+    line_offset: int = 0,
 ) -> LoadResult:
     """Load one file into the landing zone; returns its ledger counts.
 
@@ -161,6 +162,8 @@ def load_file(
     an internal name is refused (orchestration/ingest/names.py).
     ``superseded``: a late file (order.py); records whose key is in the temp table
     superseded_keys are quarantined as superseded.
+    ``line_offset``: lines of the source above the header of ``path`` (title rows a shape
+    skipped, formats/preamble.py), added to quarantine lines so they point into the source.
     """
     origin = source or path
     file_id = file_digest(origin)
@@ -248,7 +251,8 @@ def load_file(
             {sql_str(entity.name)} as entity,
             coalesce(
                 _source_line,
-                _record + 1 + (select count(*) from shifted where records_before < _record)
+                _record + 1 + {line_offset}
+                + (select count(*) from shifted where records_before < _record)
             ) as line,
             _problems[1].col as column_name, _raw_record ->> _problems[1].col as value,
             {mask_sql("array_to_string(list_transform(_problems, lambda p: p.reason), '; ')")}
@@ -256,8 +260,9 @@ def load_file(
             coalesce(_source_raw, cast(_raw_record as varchar)) as raw_record
         from typed where len(_problems) > 0
         union all
-        select {sql_str(file_id)}, {sql_str(origin.name)}, {sql_str(entity.name)}, line,
-            column_name, null, {mask_sql("'malformed CSV record: ' || error_message")},
+        select {sql_str(file_id)}, {sql_str(origin.name)}, {sql_str(entity.name)},
+            line + {line_offset}, column_name, null,
+            {mask_sql("'malformed CSV record: ' || error_message")},
             {raw_line_sql("csv_line", withhold)}
         from malformed
         order by line""",

@@ -270,3 +270,23 @@ def test_a_missing_build_file_is_seeded_from_the_published_one(tmp_path: Path) -
     prepare_build(settings)  # an existing build file is never replaced
     with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
         assert con.execute(NPS_ROWS).fetchone() == (6,)
+
+
+def test_the_publish_asset_refuses_a_run_without_the_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster import materialize
+
+    from orchestration.serve.publish import published_warehouse
+
+    build = marts_of(tmp_path / "wh" / "build" / "loyalty.duckdb", 3)
+    published = marts_of(tmp_path / "wh" / "loyalty.duckdb", 1)
+    monkeypatch.setenv("LOYALTY_WAREHOUSE", str(published))
+    before = published.read_bytes()
+    result = materialize([published_warehouse], raise_on_error=False)  # no dbt, no GX in it
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = failure.step_failure_data.error.message
+    assert "not published: check " in message and "did not run in this run" in message
+    assert published.read_bytes() == before
+    assert build.exists()

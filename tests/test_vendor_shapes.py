@@ -84,7 +84,7 @@ def test_json_lines_loaded_once_and_unreadable_files_fail(tmp_path: Path) -> Non
     report = ingest_entity(inbox, tmp_path / "bad_landing", ENTITIES["survey_responses"])
     assert (report.loaded, report.waiting) == ([], [])
     assert report.failed == [
-        "survey_responses_latin1.ndjson: not UTF-8 text; JSON lines must be UTF-8",
+        "survey_responses_latin1.ndjson: not UTF-8 text; save the JSON export as UTF-8",
     ]
 
 

@@ -1,4 +1,4 @@
-"""JSON lines exports (``*.jsonl`` / ``*.ndjson``): one JSON object per line.
+"""JSON exports (``*.jsonl`` / ``*.ndjson`` / ``*.json``): one JSON object per line, or an array.
 
 A survey response nests the customer and the answers::
 
@@ -12,6 +12,11 @@ contract's column names as keys. The file is split into lines and parsed with Du
 functions in SQL, not row by row in Python (``read_json`` with ``ignore_errors`` would drop a
 bad line without saying which). A line that is not a JSON object becomes a quarantine record at
 its line; keys the contract does not know are kept (``_extra``). Blank lines are skipped.
+
+A file (of any of the suffixes) that is one JSON array is read as its elements, each a record;
+the quarantine's ``line`` of an element is its position in the array (the first is 1). A file
+with no JSON object on any line (a CSV renamed to .json), or one JSON value over several lines
+(an API response ``{"data": [...]}``), fails with one sentence naming the file and what to do.
 
 A key is data, never SQL: every value is read with a JSON pointer (``/customer/id``, with ``~``
 and ``/`` in a key escaped as ``~0`` and ``~1``) passed as a string literal, so a key may hold
@@ -30,7 +35,7 @@ from orchestration.ingest.header import IngestError
 from orchestration.ingest.names import refuse_internal
 from orchestration.sql import sql_str
 
-SUFFIXES = (".jsonl", ".ndjson")
+SUFFIXES = (".jsonl", ".ndjson", ".json")
 KeyPath = tuple[str, ...]  # the keys from the object to a value: ("customer", "id")
 PATHS: dict[str, tuple[KeyPath, ...]] = {  # survey_responses: column -> paths, first non-null wins
     "customer_id": (("customer", "id"), ("customer_id",)),
@@ -99,31 +104,61 @@ def _value(paths: tuple[KeyPath, ...], all_paths: list[KeyPath]) -> str:
     return values[0] if len(values) == 1 else f"coalesce({', '.join(values)})"
 
 
+WHITESPACE = "' ' || chr(9) || chr(10) || chr(13)"
+ARRAY = """create or replace temp table json_lines as
+    with elements as (select cast(json(content) as json[]) as parts from json_text)
+    select line_no, coalesce(cast(element as varchar), 'null') as line,
+        case when json_type(element) = 'OBJECT' then element end as j,
+        case when j is null then 'not a JSON object' end as problem
+    from (select generate_subscripts(parts, 1) as line_no, unnest(parts) as element
+          from elements)"""
+LINES = """create or replace temp table json_lines as
+    with file as (select string_split(content, chr(10)) as parts from json_text),
+    numbered as (
+        select generate_subscripts(parts, 1) as line_no, unnest(parts) as text from file
+    ),
+    checked as (
+        select line_no, line, json_valid(line) as valid
+        from numbered,
+            lateral (select trim(ltrim(text, chr(65279)), ' ' || chr(9) || chr(13)) as line)
+        where line <> ''
+    )
+    select line_no, line, case when valid and starts_with(line, '{') then line end as j,
+        case when j is not null then null when valid then 'not a JSON object'
+            else 'not valid JSON' end as problem
+    from checked"""
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """Read the file into ``json_lines`` (one row per record); the kind of record it holds."""
+    con.execute(
+        f"""create or replace temp table json_text as
+        select ltrim(content, chr(65279)) as content from read_text({sql_str(path)})"""
+    )
+    (array,) = con.execute(
+        f"""select case when starts_with(ltrim(content, {WHITESPACE}), '[')
+            and json_valid(content) then json_type(json(content)) = 'ARRAY' else false end
+        from json_text"""
+    ).fetchone()
+    con.execute(ARRAY if array else LINES)
+    (objects, lines) = con.execute("select count(j), count(*) from json_lines").fetchone()
+    if lines == 0 and not array:
+        raise IngestError(f"{path.name}: the file is empty; expected one JSON object per line")
+    (one_value,) = con.execute("select json_valid(content) from json_text").fetchone()
+    if not array and (objects == 0 or (one_value and lines > 1)):
+        what = "is one JSON value, not a list of records" if one_value else "holds no JSON object"
+        raise IngestError(
+            f"{path.name}: {what}; export the records as JSON lines (one object per line) "
+            "or as a JSON array of objects"
+        )
+    con.execute("drop table json_text")
+    return "JSON record" if array else "JSON line"
+
+
 def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, target: Path) -> None:
     if not is_utf8(path):
-        raise IngestError(f"{path.name}: not UTF-8 text; JSON lines must be UTF-8")
-    con.execute(
-        f"""create or replace temp table json_lines as
-        with file as (
-            select string_split(content, chr(10)) as parts from read_text({sql_str(path)})
-        ),
-        numbered as (
-            select generate_subscripts(parts, 1) as line_no, unnest(parts) as text from file
-        ),
-        checked as (
-            select line_no, line, json_valid(line) as valid
-            from numbered,
-                lateral (select trim(ltrim(text, chr(65279)), ' ' || chr(9) || chr(13)) as line)
-            where line <> ''
-        )
-        select line_no, line, case when valid and starts_with(line, '{{') then line end as j,
-            case when j is not null then null when valid then 'not a JSON object'
-                else 'not valid JSON' end as problem
-        from checked"""
-    )
-    (lines,) = con.execute("select count(*) from json_lines").fetchone()
-    if lines == 0:
-        raise IngestError(f"{path.name}: the file is empty; expected one JSON object per line")
+        raise IngestError(f"{path.name}: not UTF-8 text; save the JSON export as UTF-8")
+    kind = _read(con, path)
     extra = _extra_keys(con, path, entity)
     refuse_internal(path.name, list(extra))
     paths: list[KeyPath] = []  # every JSON path, each parsed out of a line once
@@ -133,7 +168,7 @@ def to_canonical(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity, tar
     fields = [csv_field(v) for v in values.values()]
     fields += [
         csv_field("line_no"),
-        csv_field("'malformed JSON line: ' || problem"),
+        csv_field(f"'malformed {kind}: ' || problem"),
         csv_field("case when problem is not null then line end"),
     ]
     header = [*values, *OWN_COLUMNS]

@@ -67,7 +67,7 @@ def _sep_line(path: Path, first: str) -> str | None:
         return None
     delimiter = match.group(1)
     if delimiter not in DELIMITERS:
-        shown = "a tab" if delimiter == "\t" else f"'{delimiter}'"
+        shown = "a tab" if delimiter == "\t" else repr(delimiter)
         raise IngestError(
             f"{path.name}: the first line 'sep=' asks for {shown} as the separator, which the "
             "ingest does not read; save the export as CSV UTF-8 (comma-separated) or with ';'"

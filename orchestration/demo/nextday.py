@@ -24,7 +24,11 @@ From the demo's survey files, deterministically (a hash of the key, no randomnes
 Files: ``survey_responses_<day>.csv``, ``customers_<day>_delta.csv``,
 ``orders_<day>_corrections.csv``, ``interactions_<day>_corrections.csv`` and
 ``subscriptions_<day>_corrections.csv`` in ``out``. Only
-valid rows are copied, so nothing of it is quarantined. Written by DuckDB (no row loops).
+valid rows are copied, so nothing of it is quarantined as invalid. Written by DuckDB (no row
+loops). In name order (the version order, ingest/order.py) ``survey_responses_<day>`` comes
+before the demo's ``survey_responses_corrections``, so the ingest loads it as a LATE file: a
+day-2 version of an answer that the corrections file also delivered keeps the corrections
+file's version and is quarantined as superseded (none at the test demo's size).
 """
 
 from __future__ import annotations

@@ -26,9 +26,8 @@ ISO_TIMESTAMP = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
 )
-# the UTC offset of an ISO timestamp: sign, hours, minutes
-OFFSET = r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})?$"
-MAX_OFFSET_MINUTES = 14 * 60
+# a UTC offset beyond +/-14:00 after an ISO time: +15 to +99 hours, or +14 with minutes
+OFFSET_BEYOND = r"[T ][0-9:.]+[+-]((1[5-9]|[2-9][0-9])(:?[0-9]{2})?|14:?([0-9][1-9]|[1-9][0-9]))$"
 # the words DuckDB or PostgreSQL read as a time (some of them as an infinite one)
 TIME_KEYWORDS = (
     "infinity",
@@ -69,13 +68,11 @@ def timestamp_checks(prefix: str, raw: str) -> tuple[str, str]:
     shown = f"'''' || {raw} || ''''"
     cast = f"timezone('UTC', try_cast({raw} as timestamptz))"
     typed = f"case when regexp_full_match({raw}, {sql_str(ISO_TIMESTAMP)}) then {cast} end"
-    sign = f"regexp_extract({raw}, {sql_str(OFFSET)}, 1)"
-    hours = f"try_cast(nullif(regexp_extract({raw}, {sql_str(OFFSET)}, 2), '') as integer)"
-    minute = f"nullif(regexp_extract({raw}, {sql_str(OFFSET)}, 3), '')"
-    minutes = f"coalesce(try_cast({minute} as integer), 0)"
-    offset = f"case when {sign} <> '' then {hours} * 60 + {minutes} end"
+    beyond = f"regexp_matches({raw}, {sql_str(OFFSET_BEYOND)})"
     keywords = ", ".join(f"{sql_str(k)}" for k in TIME_KEYWORDS)
     first = min_year()
+    low, high = f"timestamp '{first:04d}-01-01'", "timestamp '10000-01-01'"
+    real = f"year({typed}) between {first} and 9999 and not {beyond}"
     error = _cases(
         prefix,
         shown,
@@ -87,15 +84,13 @@ def timestamp_checks(prefix: str, raw: str) -> tuple[str, str]:
                 " has a two-digit year, which is ambiguous: write the year in four digits",
             ),
             (f"{raw} is not null and {typed} is null", " is not an ISO-8601 timestamp"),
-            (f"{offset} > {MAX_OFFSET_MINUTES}", " has a UTC offset beyond +/-14:00"),
-            (
-                f"{typed} < timestamp '{first:04d}-01-01'",
-                f" is before the year {first} (LOYALTY_MIN_YEAR)",
-            ),
-            (f"{typed} >= timestamp '10000-01-01'", " is after the year 9999"),
+            (beyond, " has a UTC offset beyond +/-14:00"),
+            (f"{typed} < {low}", f" is before the year {first} (LOYALTY_MIN_YEAR)"),
+            (f"{typed} >= {high}", " is after the year 9999"),
         ],
     )
-    return typed, error
+    # a real time (most rows) is told by the cast, the range and one regex; others are classified
+    return typed, f"case when {raw} is null or ({real}) then null else {error} end"
 
 
 def amount_checks(prefix: str, raw: str) -> tuple[str, str]:

@@ -49,6 +49,7 @@ CASES: dict[str, Case] = {
     # CSV: Excel's sep= first line names the separator
     "csv_sep_comma": Case((2, 1, 1), ((4, "nps_score: 12 is outside 0-10"),), query=f"select response_id, nps_score from {DATA}", expect=(("R1", 9),)),
     "csv_sep_semicolon": Case((2, 1, 1), ((4, "nps_score: 11 is outside 0-10"),), query=f"select response_id, cast(submitted_at as varchar), comment from {DATA}", expect=(("R1", "2025-01-31 14:22:00", "Snel, goed"),)),
+    "csv_utf16": Case(error="survey_responses_unicode.csv: the file is UTF-16 text; save the export as CSV UTF-8"),
     "csv_sep_tab": Case(error="survey_responses_excel.csv: the first line 'sep=' asks for a tab as the separator, which the ingest does not read; save the export as CSV UTF-8 (comma-separated) or with ';'"),
     # JSON: an array instead of lines is read (its records numbered by position); otherwise one sentence
     "json_array": Case((4, 2, 2), ((2, "nps_score: 11 is outside 0-10"), (3, "malformed JSON record: not a JSON object")), query=f"select response_id, customer_id, nps_score, comment from {DATA} order by 1", expect=(("R1", "C001", 9, "Snel!"), ("R4", "C004", 7, None))),

@@ -31,6 +31,8 @@ def read_header(path: Path, entity: Entity, own: tuple[str, ...] = ()) -> list[s
             f"{path.name}: the file is empty; expected a CSV header row with "
             f"{', '.join(entity.column_names)}"
         )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" and others
+        raise IngestError(f"{path.name}: the file is UTF-16 text; save the export as CSV UTF-8")
     if b"\x00" in head:
         raise IngestError(f"{path.name}: the file contains NUL bytes; expected UTF-8 CSV text")
     try:

@@ -20,7 +20,8 @@ renamed as (
         amount,
         coalesce(discount_amount, 0) as discount_amount,
         upper(currency) as currency_code,
-        lower(status) as order_status,
+        -- an order export without a status column, or an empty status, means completed orders
+        coalesce(nullif(trim(lower(status)), ''), 'completed') as order_status,
         versions_delivered,
         load_seq
     from source

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.config import Settings
+from orchestration.config import InvalidSetting, Settings
 
 
 def _ingest(settings: Settings) -> int:
@@ -179,7 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--force", action="store_true", help="replace exports in LOYALTY_INBOX")
     args = parser.parse_args(argv)
     user_set_inbox = "LOYALTY_INBOX" in os.environ
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except InvalidSetting as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     settings.apply_to_environ()
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     if args.command == "demo":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,30 @@ def catalog_name(path: Path) -> str:
     return path.name.lstrip(".").split(".")[0]
 
 
+class InvalidSetting(ValueError):
+    """An environment variable holds a value the pipeline cannot use (the message says why)."""
+
+
+def as_of_date_from_env() -> date | None:
+    """LOYALTY_AS_OF_DATE as a date (an ISO date such as 2025-03-31), None when unset or empty.
+
+    The as-of date every as-of mart measures against (dbt var `as_of_date`); unset, dbt takes
+    the latest event in the exports. Any other value is a clear error, never a silent default.
+    """
+    value = os.environ.get("LOYALTY_AS_OF_DATE", "").strip()
+    if not value:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidSetting(
+            f"LOYALTY_AS_OF_DATE is {value!r}: set an ISO date such as 2025-03-31 "
+            "(the as-of date the marts measure against), or unset it for the latest event"
+        ) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     inbox: Path
@@ -40,6 +65,8 @@ class Settings:
     # (orchestration/wap.py). Default: build/<name of the published file> beside it, so that
     # both files have the same DuckDB catalog name (DuckDB names it after the file).
     build_warehouse: Path = None  # type: ignore[assignment]  # None: the default beside it
+    # LOYALTY_AS_OF_DATE: the as-of date the marts measure against; None = the latest event.
+    as_of_date: date | None = None
 
     def __post_init__(self) -> None:
         if self.build_warehouse is None:
@@ -60,15 +87,18 @@ class Settings:
             landing=_path("LOYALTY_LANDING", "data/landing"),
             warehouse=warehouse,
             build_warehouse=build,
+            as_of_date=as_of_date_from_env(),
         )
 
     def export(self) -> dict[str, str]:
-        """The env vars that hand these paths on to dbt (profiles.yml, sources)."""
+        """The env vars that hand these settings on to dbt (profiles.yml, sources, vars)."""
         return {
             "LOYALTY_INBOX": str(self.inbox),
             "LOYALTY_LANDING": str(self.landing),
             "LOYALTY_WAREHOUSE": str(self.warehouse),
             "LOYALTY_BUILD_WAREHOUSE": str(self.build_warehouse),
+            # dbt_project.yml: var as_of_date defaults to env_var('LOYALTY_AS_OF_DATE', '')
+            "LOYALTY_AS_OF_DATE": self.as_of_date.isoformat() if self.as_of_date else "",
         }
 
     def apply_to_environ(self) -> None:

@@ -1,8 +1,10 @@
 """What the loyalty report shows, read from the marts only (read-only connection).
 
 Each function returns rows as the marts hold them; no metric is recomputed here. The only
-derived values are shares of counts the mart gives (promoter share = promoters / responses)
-and the mark of a significant month-on-month change (see `significant_change`).
+derived values are shares of counts the mart gives (promoter share = promoters / responses).
+A month-on-month change is marked where fct_nps_monthly says it is significant (its z-test);
+what was not measured (an export never delivered) and the as-of date come from
+dim_as_of_date and fct_data_coverage (orchestration/serve/coverage.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from datetime import date
 from typing import Any
 
 import duckdb
+
+from orchestration.serve.coverage import Coverage
+from orchestration.serve.coverage import load as load_coverage
 
 # The marts the report reads: the Dagster asset depends on them, the dbt exposure declares them.
 REPORT_MARTS = (
@@ -25,23 +30,9 @@ REPORT_MARTS = (
     "fct_survival_by_nps_group",
     "fct_persona_value",
     "fct_detractor_followups",
+    "dim_as_of_date",
+    "fct_data_coverage",
 )
-
-
-def significant_change(
-    previous: tuple[float, float] | None, current: tuple[float, float]
-) -> str | None:
-    """'up' / 'down' when two months' 95% intervals do not overlap, else None.
-
-    Conservative: non-overlapping intervals imply a significant difference, not the reverse.
-    """
-    if previous is None:
-        return None
-    if current[0] > previous[1]:
-        return "up"
-    if current[1] < previous[0]:
-        return "down"
-    return None
 
 
 @dataclass(frozen=True)
@@ -58,6 +49,7 @@ class ReportData:
     personas: list[dict[str, Any]]
     followups: dict[str, int]
     followup_queue: list[dict[str, Any]]
+    coverage: Coverage
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -70,14 +62,12 @@ def _monthly(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     rows = _rows(
         con,
         """select month_start, responses, promoters, passives, detractors, nps,
-            nps_ci_low, nps_ci_high
+            nps_ci_low, nps_ci_high, nps_change, change_z, is_significant_change
         from marts.fct_nps_monthly order by month_start""",
     )
-    previous = None
-    for row in rows:
-        interval = (row["nps_ci_low"], row["nps_ci_high"])
-        row["change"] = significant_change(previous, interval)
-        previous = interval
+    for row in rows:  # the mart's z-test decides; its sign gives the direction
+        significant = row["is_significant_change"]
+        row["change"] = ("up" if row["change_z"] > 0 else "down") if significant else None
     return rows
 
 
@@ -145,8 +135,9 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         ).fetchall()
     )
     monthly = _monthly(con)
+    coverage = load_coverage(con)
     return ReportData(
-        as_of=monthly[-1]["month_start"] if monthly else None,
+        as_of=coverage.as_of_date,
         monthly=monthly,
         trailing=trailing[0] if trailing else None,
         touchpoints=touchpoints,
@@ -181,4 +172,5 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
             from marts.fct_detractor_followups where status in ('overdue', 'open')
             order by status = 'open' desc, submitted_at desc limit 25""",
         ),
+        coverage=coverage,
     )

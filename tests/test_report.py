@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from orchestration.serve.report import REPORT_MARTS, build_report, report_language, report_path
-from orchestration.serve.report.data import significant_change
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,13 +81,6 @@ def test_language_and_path_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert report_path(warehouse) == Path("/data/w/report/loyalty_report.html")
     monkeypatch.setenv("LOYALTY_REPORT", "/srv/cx/nps.html")
     assert report_path(warehouse) == Path("/srv/cx/nps.html")
-
-
-def test_significant_change_needs_intervals_apart() -> None:
-    assert significant_change(None, (0, 10)) is None
-    assert significant_change((0, 10), (5, 15)) is None
-    assert significant_change((0, 10), (10.5, 20)) == "up"
-    assert significant_change((0, 10), (-20, -0.1)) == "down"
 
 
 def test_asset_downstream_of_the_marts_and_declared_as_exposure() -> None:

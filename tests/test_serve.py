@@ -14,7 +14,8 @@ from orchestration.serve.warehouse import WarehouseMissing, read_only
 def test_summary_shows_every_answer(demo_warehouse: Path) -> None:
     text = summary(demo_warehouse)
     for heading in (
-        "NPS by month (adjusted-Wald 95% interval)",
+        "As-of date: ",
+        "NPS by month (adjusted-Wald 95% interval; change vs the month before",
         "trailing 90 days to",
         "CES mean",
         "Strongest touchpoint drivers",

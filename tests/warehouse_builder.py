@@ -12,8 +12,13 @@ from orchestration.ingest.run import ingest_all
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build_warehouse(inbox: Path, out: Path, *, select: str | None = None) -> Path:
-    """Ingest `inbox` into `out/landing` and `dbt build` it into `out/loyalty.duckdb`."""
+def build_warehouse(
+    inbox: Path, out: Path, *, select: str | None = None, env: dict[str, str] | None = None
+) -> Path:
+    """Ingest `inbox` into `out/landing` and `dbt build` it into `out/loyalty.duckdb`.
+
+    `env`: more environment variables for dbt (e.g. LOYALTY_AS_OF_DATE).
+    """
     landing, warehouse = out / "landing", out / "loyalty.duckdb"
     reports = ingest_all(inbox, landing)
     failed = [message for report in reports for message in report.failed]
@@ -25,6 +30,7 @@ def build_warehouse(inbox: Path, out: Path, *, select: str | None = None) -> Pat
         "LOYALTY_WAREHOUSE": str(warehouse),
         # dbt builds straight into the file the mart tests read (no publish step here)
         "LOYALTY_BUILD_WAREHOUSE": str(warehouse),
+        **(env or {}),
     }
     dbt = Path(sys.executable).parent / "dbt"
     args = [str(dbt), "build", "--quiet", "--target-path", str(out / "target")]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
-from orchestration.serve.report.data import significant_change
+from orchestration.serve.coverage import Coverage
+from orchestration.serve.coverage import load as load_coverage
 from orchestration.serve.warehouse import read_only
 
 
@@ -20,19 +22,24 @@ def _pct(value: float | None) -> str:
 
 def _nps_section(con: duckdb.DuckDBPyConnection, months: int) -> list[str]:
     trend = con.execute(
-        """select month_start, responses, nps, nps_ci_low, nps_ci_high
+        """select month_start, responses, nps, nps_ci_low, nps_ci_high, nps_change,
+            change_z, is_significant_change
         from marts.fct_nps_monthly order by month_start desc limit ?""",
         [months],
     ).fetchall()
-    lines = ["NPS by month (adjusted-Wald 95% interval)"]
-    previous = None
-    for month, n, nps, low, high in reversed(trend):
-        # A change is marked when the two months' intervals do not overlap (conservative).
-        change = significant_change(previous, (low, high))
-        mark = {"up": "  ▲ significant rise", "down": "  ▼ significant fall"}.get(change, "")
+    lines = [
+        "NPS by month (adjusted-Wald 95% interval; change vs the month before, "
+        "significant when |z| >= 1.96)"
+    ]
+    for month, n, nps, low, high, change, z, significant in reversed(trend):
+        # fct_nps_monthly's z-test says whether the change is significant; nothing recomputed
+        mark = ""
+        if change is not None:
+            mark = f"  change {change:+.1f} (z {z:+.2f})"
+            if significant:
+                mark += "  ▲ significant rise" if z > 0 else "  ▼ significant fall"
         interval = f"[{_f(low):>6}, {_f(high):>6}]"
         lines.append(f"  {month:%Y-%m}  NPS {_f(nps):>6}  {interval}  n={n}{mark}")
-        previous = (low, high)
     if not trend:
         lines.append("  (no NPS answers yet)")
     latest = con.execute(
@@ -78,6 +85,8 @@ def _drivers_section(con: duckdb.DuckDBPyConnection) -> list[str]:
             f"  {touchpoint:<12} {_f(diff):>6} points [{_f(low)}, {_f(high)}]  "
             f"(negative n={neg}, positive n={pos})"
         )
+    if not rows:
+        lines.append("  none: no touchpoint has enough journeys on both sides yet")
     return lines
 
 
@@ -117,6 +126,8 @@ def _personas_section(con: duckdb.DuckDBPyConnection) -> list[str]:
             f"  {persona:<14} {n:>6}  {_pct(share):>6}  NPS {_f(nps):>6}  "
             f"retained {_pct(retention):>6}  discount {_pct(discount):>6}"
         )
+    if not rows:
+        lines.append("  none: no customers yet")
     return lines
 
 
@@ -124,7 +135,8 @@ def _followups_section(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
         "select status, count(*) from marts.fct_detractor_followups group by status order by 2 desc"
     ).fetchall()
-    return ["Detractor follow-ups: " + ", ".join(f"{status} {n}" for status, n in rows)]
+    counts = ", ".join(f"{status} {n}" for status, n in rows)
+    return ["Detractor follow-ups: " + (counts or "none (no detractor answers of known customers)")]
 
 
 def _ingest_section(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -138,18 +150,32 @@ def _ingest_section(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def _coverage_section(coverage: Coverage) -> list[str]:
+    lines = [coverage.as_of_line()]
+    lines += [f"WARNING {warning}" for warning in coverage.warnings]
+    return lines
+
+
+# (title, the marts a section reads, the section): a section whose marts need an export that
+# was never delivered prints "Not measured" and the export instead of numbers.
+Section = tuple[str, tuple[str, ...], Callable[[duckdb.DuckDBPyConnection], list[str]]]
+
+
 def summary(warehouse: Path, months: int = 6) -> str:
-    sections = (
-        lambda con: _nps_section(con, months),
-        _experience_section,
-        _drivers_section,
-        _promises_section,
-        _personas_section,
-        _followups_section,
-        _ingest_section,
+    sections: tuple[Section, ...] = (
+        ("NPS by month", ("fct_nps_monthly",), lambda con: _nps_section(con, months)),
+        ("Survey answers", ("fct_survey_responses",), _experience_section),
+        ("Touchpoint drivers", ("fct_touchpoint_drivers",), _drivers_section),
+        ("Promises", ("fct_promises", "fct_promise_impact"), _promises_section),
+        ("Personas", ("fct_persona_value",), _personas_section),
+        ("Detractor follow-ups", ("fct_detractor_followups",), _followups_section),
+        ("Ingest", (), _ingest_section),
     )
     lines = [f"Loyalty warehouse: {warehouse}"]
     with read_only(warehouse) as con:
-        for section in sections:
-            lines += ["", *section(con)]
+        coverage = load_coverage(con)
+        lines += _coverage_section(coverage)
+        for title, marts, section in sections:
+            reason = coverage.not_measured(*marts)
+            lines += ["", f"{title}: Not measured ({reason})"] if reason else ["", *section(con)]
     return "\n".join(lines)

@@ -14,8 +14,8 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_responses": "NPS answers, latest month",
         "kpi_overdue": "Detractors waiting for a follow-up (overdue)",
         "trend": "NPS trend",
-        "trend_note": "Monthly NPS with its 95% interval (band). ▲/▼ marks a month whose interval "
-        "does not overlap the previous month's: a significant change.",
+        "trend_note": "Monthly NPS with its 95% interval (band). ▲/▼ marks a month whose change "
+        "against the previous month is significant (fct_nps_monthly's z-test, |z| ≥ 1.96).",
         "nps": "NPS",
         "distribution": "Promoters, passives and detractors",
         "distribution_note": "Share of NPS answers per month.",
@@ -69,6 +69,20 @@ LABELS: dict[str, dict[str, str]] = {
         "comment": "comment",
         "none": "none",
         "no_data": "No data yet.",
+        "as_of": "As-of date {date} ({source}).",
+        "as_of_env": "set by LOYALTY_AS_OF_DATE",
+        "as_of_latest": "the latest event in the exports",
+        "not_measured": "Not measured: no {exports} was delivered.",
+        "coverage": "Data coverage warnings",
+        "coverage_note": "Records were loaded but the marts count none of them: these marts show "
+        "zeros for them. Check the export.",
+        "all_zero": "{entity}: {loaded} records loaded, none counted in {counted_in}.",
+        "export_customers": "customer export (customers*)",
+        "export_orders": "order export (orders*)",
+        "export_subscriptions": "subscription export (subscriptions*)",
+        "export_interactions": "contact-moment export (interactions*)",
+        "export_survey_responses": "survey export (survey_responses*)",
+        "or": "and no",
         "footer": "Definitions: docs/metrics.md. Source: the dbt exposure loyalty_report.",
     },
     "nl": {
@@ -81,7 +95,8 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_overdue": "Criticasters die op opvolging wachten (te laat)",
         "trend": "NPS-verloop",
         "trend_note": "NPS per maand met het 95%-interval (band). ▲/▼ markeert een maand waarvan "
-        "het interval niet overlapt met dat van de vorige maand: een significante verandering.",
+        "de verandering t.o.v. de vorige maand significant is (z-toets van fct_nps_monthly, "
+        "|z| ≥ 1,96).",
         "nps": "NPS",
         "distribution": "Promotors, passieven en criticasters",
         "distribution_note": "Aandeel van de NPS-antwoorden per maand.",
@@ -136,6 +151,20 @@ LABELS: dict[str, dict[str, str]] = {
         "comment": "opmerking",
         "none": "geen",
         "no_data": "Nog geen gegevens.",
+        "as_of": "Peildatum {date} ({source}).",
+        "as_of_env": "ingesteld met LOYALTY_AS_OF_DATE",
+        "as_of_latest": "de laatste gebeurtenis in de exports",
+        "not_measured": "Niet gemeten: er is geen {exports} aangeleverd.",
+        "coverage": "Waarschuwingen over de gegevens",
+        "coverage_note": "Er zijn records geladen, maar de marts tellen er geen enkele van: deze "
+        "marts tonen nullen. Controleer de export.",
+        "all_zero": "{entity}: {loaded} records geladen, geen geteld in {counted_in}.",
+        "export_customers": "klantexport (customers*)",
+        "export_orders": "orderexport (orders*)",
+        "export_subscriptions": "abonnementsexport (subscriptions*)",
+        "export_interactions": "export van contactmomenten (interactions*)",
+        "export_survey_responses": "enquête-export (survey_responses*)",
+        "or": "en geen",
         "footer": "Definities: docs/metrics.md. Bron: de dbt-exposure loyalty_report.",
     },
 }

@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from orchestration.serve.report.data import ReportData
+from orchestration.serve.report.gaps import SECTION_MARTS, coverage_section, missing
 from orchestration.serve.report.labels import LABELS, VALUES
 from orchestration.serve.report.svg import PALETTE, Bar, Series, bar_chart, line_chart, stacked_bars
 
@@ -95,7 +96,11 @@ def _kpis(data: ReportData, t: dict[str, str]) -> str:
                 f"[{_f(tr['nps_ci_low'])}, {_f(tr['nps_ci_high'])}], n={tr['responses']}",
             )
         )
-    cards.append((t["kpi_overdue"], str(data.followups.get("overdue", 0)), ""))
+    overdue_missing = missing(data, t, *SECTION_MARTS["followups"])
+    if overdue_missing:
+        cards.append((t["kpi_overdue"], "n/a", overdue_missing))
+    else:
+        cards.append((t["kpi_overdue"], str(data.followups.get("overdue", 0)), ""))
     return (
         '<div class="kpis">'
         + "".join(
@@ -137,6 +142,8 @@ def _trend(data: ReportData, t: dict[str, str]) -> str:
 
 
 def _touchpoints(data: ReportData, t: dict[str, str], v: Callable[[str], str]) -> str:
+    if data.touchpoint_month is None:
+        return _section(t["touchpoints"], t["no_data"], "", "touch")
     month = f"{data.touchpoint_month:%Y-%m}" if data.touchpoint_month else "-"
     nps = bar_chart(
         t["nps"],
@@ -171,6 +178,8 @@ def _touchpoints(data: ReportData, t: dict[str, str], v: Callable[[str], str]) -
 
 
 def _drivers(data: ReportData, t: dict[str, str], v: Callable[[str], str]) -> str:
+    if not data.drivers:
+        return _section(t["drivers"], t["no_data"], "", "drivers")
     bars = []
     for r in data.drivers:
         note = "*" if r["is_significant"] else ""
@@ -192,6 +201,8 @@ def _drivers(data: ReportData, t: dict[str, str], v: Callable[[str], str]) -> st
 
 
 def _promises(data: ReportData, t: dict[str, str], v: Callable[[str], str]) -> str:
+    if not data.promise_impact:
+        return _section(t["promises"], t["no_data"], "", "promises")
     bars = []
     for r in data.promise_impact:
         channel = v(r["channel"])
@@ -239,6 +250,8 @@ def _retention(data: ReportData, t: dict[str, str]) -> str:
 
 
 def _personas(data: ReportData, t: dict[str, str], v: Callable[[str], str]) -> str:
+    if not data.personas:
+        return _section(t["personas"], t["no_data"], "", "personas")
     top = max((r["customers"] for r in data.personas), default=1)
     chart = bar_chart(
         t["personas"],
@@ -312,17 +325,26 @@ def render(data: ReportData, language: str, warehouse: str, built: datetime) -> 
     def v(value: Any) -> str:
         return VALUES[language].get(str(value), str(value))
 
-    parts = [
-        _kpis(data, t),
-        _trend(data, t),
-        _touchpoints(data, t, v),
-        _drivers(data, t, v),
-        _promises(data, t, v),
-        _retention(data, t),
-        _personas(data, t, v),
-        _followups(data, t, v),
+    sections: list[tuple[str, str, Callable[[], str]]] = [
+        ("trend", t["trend"], lambda: _trend(data, t)),
+        ("touch", t["touchpoints"], lambda: _touchpoints(data, t, v)),
+        ("drivers", t["drivers"], lambda: _drivers(data, t, v)),
+        ("promises", t["promises"], lambda: _promises(data, t, v)),
+        ("retention", t["retention"], lambda: _retention(data, t)),
+        ("personas", t["personas"], lambda: _personas(data, t, v)),
+        ("followups", t["followups"], lambda: _followups(data, t, v)),
     ]
+    parts = [coverage_section(data, t), _kpis(data, t)]
+    for key, title, section in sections:
+        gap = missing(data, t, *SECTION_MARTS[key])
+        parts.append(_section(title, gap, "", key) if gap else section())
     subtitle = t["subtitle"].format(warehouse=warehouse, built=f"{built:%Y-%m-%d %H:%M}")
+    if data.as_of is not None:
+        source = data.coverage.as_of_source
+        subtitle += " " + t["as_of"].format(
+            date=f"{data.as_of:%Y-%m-%d}",
+            source=t["as_of_env"] if source == "LOYALTY_AS_OF_DATE" else t["as_of_latest"],
+        )
     return (
         f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'

@@ -16,8 +16,14 @@ PERSONA_OF_RULE = {
 }
 
 
+def _completed(orders: pd.DataFrame) -> pd.Series:
+    """Completed orders: status 'completed', or no status (stg_crm__orders)."""
+    status = orders["status"].astype(object).fillna("").str.strip().str.lower()
+    return status.isin(["", "completed"])
+
+
 def _lifecycle(orders: pd.DataFrame, subs: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    done = orders[orders["status"].str.lower() == "completed"]
+    done = orders[_completed(orders)]
     activity = pd.concat(
         [
             pd.DataFrame(
@@ -76,7 +82,7 @@ def dim_customers(
     fct: pd.DataFrame,
     as_of: pd.Timestamp,
 ) -> pd.DataFrame:
-    done = orders[orders["status"].str.lower() == "completed"].assign(
+    done = orders[_completed(orders)].assign(
         discount=lambda o: o["discount_amount"].fillna(0).astype("float64"),
         amount_f=lambda o: o["amount"].astype("float64"),
     )

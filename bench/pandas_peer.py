@@ -114,8 +114,24 @@ def nps_monthly(fct: pd.DataFrame) -> pd.DataFrame:
         )
         .groupby("month_start", as_index=False)
         .sum()
+        .sort_values("month_start", ignore_index=True)
     )
-    return nps_columns(counted, "promoters", "detractors", "responses")
+    out = nps_columns(counted, "promoters", "detractors", "responses")
+    # the change against the previous calendar month: z on the adjusted-Wald estimates
+    n3 = out["responses"].astype("float64") + 3.0
+    pp = (out["promoters"].astype("float64") + 0.75) / n3
+    dd = (out["detractors"].astype("float64") + 0.75) / n3
+    adjusted, se = 100.0 * (pp - dd), 100.0 * np.sqrt((pp + dd - (pp - dd) ** 2) / n3)
+    month = pd.to_datetime(out["month_start"])
+    has_previous = month.shift(1) == month - pd.DateOffset(months=1)
+    out["previous_month_nps"] = out["nps"].shift(1).where(has_previous)
+    out["nps_change"] = out["nps"] - out["previous_month_nps"]
+    z = (adjusted - adjusted.shift(1)) / np.sqrt(se**2 + se.shift(1) ** 2)
+    out["change_z"] = z.where(has_previous)
+    out["is_significant_change"] = (
+        (out["change_z"].abs() >= 1.96).astype(object).where(has_previous, None)
+    )
+    return out
 
 
 def effort_monthly(fct: pd.DataFrame) -> pd.DataFrame:
@@ -166,17 +182,25 @@ def main(argv: list[str] | None = None) -> int:
     customers = read_latest(args.landing, "customers", "customer_id")
     orders = read_latest(args.landing, "orders", "order_id")
     subs = read_latest(args.landing, "subscriptions", "subscription_id")
-    started = duckdb.sql(
-        "select max(started_at) from read_parquet(?)",
-        params=[str(args.landing / "interactions" / "*.parquet")],
+    # the latest event of any kind not after the latest load (models/.../int_as_of_date.sql)
+    (loaded_at, *contact) = duckdb.sql(
+        """select (select max(loaded_at) from read_parquet(?)),
+            max(started_at), max(responded_at), max(resolved_at) from read_parquet(?)""",
+        params=[
+            str(args.landing / "_ledger" / "*.parquet"),
+            str(args.landing / "interactions" / "*.parquet"),
+        ],
     ).fetchall()[0]
-    as_of = max(
-        responses["submitted_at"].max(),
-        orders["ordered_at"].max(),
-        subs["started_at"].max(),
-        customers["created_at"].max(),
-        pd.Timestamp(started[0]),
-    )
+    events = [
+        responses["submitted_at"],
+        orders["ordered_at"],
+        subs["started_at"],
+        subs["ended_at"],
+        customers["created_at"],
+        pd.Series(pd.to_datetime(contact)),
+    ]
+    cutoff = pd.Timestamp(loaded_at)
+    as_of = max(e[e <= cutoff].max() for e in events if e.notna().any())
     fct = survey_responses(responses, customers, args.seeds)
     del responses
     dim = dim_customers(customers, orders, subs, fct, as_of)

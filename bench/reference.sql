@@ -88,15 +88,19 @@ select *
 from read_parquet('${LANDING}/interactions/*.parquet', union_by_name = true)
 qualify row_number() over (partition by interaction_id order by _load_seq desc, _record desc) = 1;
 
--- "now": the latest event in the exports (var as_of_date is empty)
+-- "now": the latest event of any kind not after the latest load (var as_of_date is empty)
 create or replace temp table as_of as
 select max(t) as as_of_at from (
-    select max(submitted_at) as t from responses
-    union all select max(ordered_at) from orders
-    union all select max(started_at) from interactions
-    union all select max(started_at) from subscriptions
-    union all select max(created_at) from customers
-);
+    select submitted_at as t from responses
+    union all select ordered_at from orders
+    union all select started_at from interactions
+    union all select responded_at from interactions
+    union all select resolved_at from interactions
+    union all select started_at from subscriptions
+    union all select ended_at from subscriptions
+    union all select created_at from customers
+)
+where t <= (select max(loaded_at) from read_parquet('${LANDING}/_ledger/*.parquet'));
 
 
 -- survey
@@ -136,12 +140,7 @@ left join read_csv('${SEEDS}/emotion_vocabulary.csv', header = true) as e
 
 -- fct_nps_monthly: NPS per month of every NPS answer, with its adjusted-Wald interval
 create or replace table marts.fct_nps_monthly as
-select
-    month_start, responses, promoters, passives, detractors,
-    100.0 * (promoters - detractors) / responses as nps,
-    nps_ci(promoters, detractors, responses, -1) as nps_ci_low,
-    nps_ci(promoters, detractors, responses, 1) as nps_ci_high
-from (
+with counted as (
     select
         submitted_month as month_start,
         count(*) as responses,
@@ -151,7 +150,26 @@ from (
     from marts.fct_survey_responses
     where nps_score is not null
     group by all
-);
+),
+measured as (
+    select
+        month_start, responses, promoters, passives, detractors,
+        100.0 * (promoters - detractors) / responses as nps,
+        nps_ci(promoters, detractors, responses, -1) as nps_ci_low,
+        nps_ci(promoters, detractors, responses, 1) as nps_ci_high
+    from counted
+)
+-- the change against the previous calendar month, z on the adjusted-Wald estimates
+select
+    m.*,
+    p.nps as previous_month_nps,
+    m.nps - p.nps as nps_change,
+    nps_diff_z(m.promoters, m.detractors, m.responses, p.promoters, p.detractors, p.responses)
+        as change_z,
+    abs(nps_diff_z(m.promoters, m.detractors, m.responses, p.promoters, p.detractors, p.responses))
+        >= 1.96 as is_significant_change
+from measured as m
+left join measured as p on p.month_start = m.month_start - interval 1 month;
 
 -- fct_nps_trailing_90d: NPS over the 90 days up to each day, from the first to the last NPS
 -- answer day; each respondent's latest answer in the window counts once (an anonymous answer
@@ -253,7 +271,7 @@ from counted;
 create or replace temp table lifecycle as
 with activity as (
     select customer_id, ordered_at as active_from, ordered_at + interval 180 day as active_to
-    from orders where lower(status) = 'completed'
+    from orders where coalesce(nullif(trim(lower(status)), ''), 'completed') = 'completed'
     union all
     select customer_id, started_at, coalesce(ended_at, (select as_of_at from as_of) + interval 1 day)
     from subscriptions
@@ -363,7 +381,7 @@ order_totals as (
         min(ordered_at) as first_order_at,
         max(ordered_at) as last_order_at
     from orders
-    where lower(status) = 'completed'
+    where coalesce(nullif(trim(lower(status)), ''), 'completed') = 'completed'
     group by customer_id
 ),
 subscription_status as (

@@ -10,13 +10,6 @@ from html import escape
 from orchestration.serve.report.data import ReportData
 
 
-def _section(title: str, note: str, body: str, key: str) -> str:
-    return (
-        f'<section id="{key}"><h2>{escape(title)}</h2><p class="note">{escape(note)}</p>'
-        f"{body}</section>"
-    )
-
-
 def missing(data: ReportData, t: dict[str, str], *marts: str) -> str | None:
     """'Not measured: no contact-moment export (interactions*) was delivered.' when one of
     `marts` needs an export that was never delivered (fct_data_coverage), else None."""
@@ -27,15 +20,16 @@ def missing(data: ReportData, t: dict[str, str], *marts: str) -> str | None:
     return t["not_measured"].format(exports=exports)
 
 
-def coverage_section(data: ReportData, t: dict[str, str]) -> str:
-    """The warning section when loaded records all turned into zeros; nothing otherwise."""
+def coverage_section(data: ReportData, t: dict[str, str]) -> tuple[str, str, str] | None:
+    """(title, note, body) of the warning section when loaded records all turned into zeros;
+    None otherwise."""
     if not data.coverage.all_zero:
-        return ""
+        return None
     items = "".join(
         f"<li>{escape(t['all_zero'].format(entity=e, loaded=n, counted_in=c))}</li>"
         for e, n, c in data.coverage.all_zero
     )
-    return _section(t["coverage"], t["coverage_note"], f"<ul>{items}</ul>", "coverage")
+    return t["coverage"], t["coverage_note"], f"<ul>{items}</ul>"
 
 
 # The marts each section reads: without an export they need, the section says "Not measured".

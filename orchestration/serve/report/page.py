@@ -334,7 +334,8 @@ def render(data: ReportData, language: str, warehouse: str, built: datetime) -> 
         ("personas", t["personas"], lambda: _personas(data, t, v)),
         ("followups", t["followups"], lambda: _followups(data, t, v)),
     ]
-    parts = [coverage_section(data, t), _kpis(data, t)]
+    warning = coverage_section(data, t)
+    parts = [_section(*warning, "coverage") if warning else "", _kpis(data, t)]
     for key, title, section in sections:
         gap = missing(data, t, *SECTION_MARTS[key])
         parts.append(_section(title, gap, "", key) if gap else section())

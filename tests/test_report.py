@@ -9,6 +9,7 @@ import duckdb
 import pytest
 import yaml
 
+from orchestration.serve.publish import PUBLISHED_KEY
 from orchestration.serve.report import REPORT_MARTS, build_report, report_language, report_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,8 +92,10 @@ def test_asset_downstream_of_the_marts_and_declared_as_exposure() -> None:
     graph = defs.resolve_asset_graph()
     report = AssetKey(["serve", "loyalty_report"])
     parents = graph.get(report).parent_keys
-    assert parents == {AssetKey(["marts", name]) for name in REPORT_MARTS}
-    assert all(graph.has(key) for key in parents)  # every one is a dbt asset
+    marts = {AssetKey(["marts", name]) for name in REPORT_MARTS}
+    # it reads the published file: after the publish step (orchestration/serve/publish.py)
+    assert parents == {PUBLISHED_KEY, *marts}
+    assert all(graph.has(key) for key in marts)  # every one is a dbt asset
     assert report in defs.resolve_job_def("loyalty_pipeline").asset_layer.selected_asset_keys
     exposures = yaml.safe_load((ROOT / "models" / "exposures.yml").read_text())["exposures"]
     (exposure,) = [e for e in exposures if e["name"] == "loyalty_report"]

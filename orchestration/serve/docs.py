@@ -35,7 +35,10 @@ def build_dbt_docs(site: Path, settings: Settings) -> Path:
     out = site / "dbt"
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
         args = [str(dbt), "docs", "generate", "--quiet", "--static", "--target-path", target]
-        if not settings.warehouse.is_file():
+        if settings.warehouse.is_file():
+            # the catalog of what BI tools see: the published file, opened read-only
+            args += ["--target", "published"]
+        else:
             args.append("--empty-catalog")
         env = {**os.environ, **settings.export()}
         done = subprocess.run(args, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)

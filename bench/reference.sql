@@ -613,7 +613,7 @@ active_months as (
         datediff('month', c.cohort_month, date_trunc('month', o.ordered_at)::date) as months_since_start
     from orders as o
     join customers as c on o.customer_id = c.customer_id
-    where lower(o.status) = 'completed' and o.ordered_at <= (select as_of_at from as_of)
+    where coalesce(nullif(trim(lower(o.status)), ''), 'completed') = 'completed' and o.ordered_at <= (select as_of_at from as_of)
     union
     select c.customer_id, c.cohort_month, unnest(range(
         datediff('month', c.cohort_month, date_trunc('month', s.started_at)::date),

@@ -76,8 +76,9 @@ class Settings:
     def from_env(cls) -> Settings:
         warehouse = _path("LOYALTY_WAREHOUSE", "warehouse/loyalty.duckdb")
         build = _path("LOYALTY_BUILD_WAREHOUSE", str(default_build_warehouse(warehouse)))
+        min_year()  # a bad LOYALTY_MIN_YEAR is one clear sentence before anything runs
         if catalog_name(build) != catalog_name(warehouse):
-            raise ValueError(
+            raise InvalidSetting(
                 f"LOYALTY_BUILD_WAREHOUSE {build} must have the same file name as "
                 f"LOYALTY_WAREHOUSE {warehouse} up to the first dot (DuckDB names the catalog "
                 "after it, and the marts are referenced by catalog): rename one of them."
@@ -126,5 +127,8 @@ def min_year() -> int:
     """
     value = os.environ.get("LOYALTY_MIN_YEAR", "").strip() or "1900"
     if not value.isdigit() or not 1 <= int(value) <= 9999:
-        raise ValueError(f"LOYALTY_MIN_YEAR must be a year from 1 to 9999, not {value!r}")
+        raise InvalidSetting(
+            f"LOYALTY_MIN_YEAR is {value!r}: set a year from 1 to 9999 (the earliest year a "
+            "time in an export may have), or unset it for 1900"
+        )
     return int(value)

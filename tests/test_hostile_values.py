@@ -17,7 +17,8 @@ import duckdb
 import pytest
 from warehouse_builder import build_warehouse
 
-from orchestration.config import min_year
+from orchestration.__main__ import main as cli_main
+from orchestration.config import InvalidSetting, min_year
 from orchestration.ingest.contract import ENTITIES
 from orchestration.ingest.run import ingest_entity
 from orchestration.serve.report import build_report
@@ -128,6 +129,17 @@ def test_min_year_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
     ]
     monkeypatch.setenv("LOYALTY_MIN_YEAR", "19x0")
     with pytest.raises(
-        ValueError, match="LOYALTY_MIN_YEAR must be a year from 1 to 9999, not '19x0'"
+        InvalidSetting, match="LOYALTY_MIN_YEAR is '19x0': set a year from 1 to 9999"
     ):
         min_year()
+
+
+def test_a_bad_min_year_is_one_sentence_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LOYALTY_INBOX", str(tmp_path))
+    monkeypatch.setenv("LOYALTY_MIN_YEAR", "nineteen hundred")
+    assert cli_main(["ingest"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: LOYALTY_MIN_YEAR is 'nineteen hundred'")

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from dagster import SensorResult, build_sensor_context
 
 from orchestration.ingest.sensors import inbox_sensor, new_files, plan_tick
@@ -75,3 +76,16 @@ def test_unknown_files_do_not_start_runs(loyalty_env: dict[str, Path]) -> None:
     cursor = tick(tick(None).cursor).cursor
     (loyalty_env["inbox"] / "readme.txt").write_text("not an export")
     assert not tick(cursor).run_requests
+
+
+def test_a_missing_inbox_is_said_not_counted_as_no_files(
+    loyalty_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = loyalty_env["inbox"].parent / "no-such-inbox"
+    monkeypatch.setenv("LOYALTY_INBOX", str(missing))
+    result = tick("{}")
+    assert not result.run_requests
+    assert result.skip_reason is not None
+    assert result.skip_reason.skip_message == (
+        f"the inbox folder {missing} does not exist: create it or set LOYALTY_INBOX"
+    )

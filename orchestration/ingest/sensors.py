@@ -72,6 +72,10 @@ def plan_tick(
 )
 def inbox_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
     requested, pending = read_cursor(context.cursor)
+    inbox = Settings.from_env().inbox
+    if not inbox.is_dir():  # an error to fix, not "no new files" (the ingest fails the same way)
+        reason = f"the inbox folder {inbox} does not exist: create it or set LOYALTY_INBOX"
+        return SensorResult(skip_reason=SkipReason(reason), cursor=context.cursor)
     current = inbox_signature()
     ready, growing, pending = plan_tick(requested, pending, current)
     requested = {n: s for n, s in requested.items() if n in current}

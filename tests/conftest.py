@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,19 @@ def isolated_paths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         mp.setenv("DAGSTER_HOME", str(root / "dagster_home"))
         (root / "dagster_home").mkdir()
         yield root
+
+
+@pytest.fixture(autouse=True)
+def restore_loyalty_environ() -> Iterator[None]:
+    """Put the LOYALTY_* variables back after each test. Settings.apply_to_environ() (the CLI,
+    the Dagster job) writes its paths into os.environ for dbt's subprocesses; without this a
+    test's LOYALTY_BUILD_WAREHOUSE leaked into the next tests, which then built into another
+    test's build file (its incremental state: "no longer matches its landing")."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("LOYALTY_")}
+    yield
+    for name in [k for k in os.environ if k.startswith("LOYALTY_") and k not in saved]:
+        del os.environ[name]
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -137,6 +137,7 @@ def test_a_missing_inbox_is_an_error(tmp_path: Path) -> None:
         ingest_entity(missing, tmp_path / "landing", ORDERS)
     env = {**os.environ, "LOYALTY_INBOX": str(missing), "LOYALTY_LANDING": str(tmp_path / "l")}
     env["LOYALTY_WAREHOUSE"] = str(tmp_path / "w" / "w.duckdb")
+    env.pop("LOYALTY_BUILD_WAREHOUSE", None)  # then build/w.duckdb beside it
     done = subprocess.run(
         [sys.executable, "-m", "orchestration", "ingest"],
         env=env, capture_output=True, text=True, timeout=300, check=False,

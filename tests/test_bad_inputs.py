@@ -8,13 +8,12 @@ also check what landed, with a query on the landing Parquet (`{landing}` is its 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
+from corpus import Case, check_case
 
 from orchestration.ingest.contract import ENTITIES
 from orchestration.ingest.run import UNDELIMITED_HINT, ingest_entity
@@ -24,16 +23,6 @@ SURVEY_COLUMNS = ", ".join(ENTITIES["survey_responses"].column_names)
 FILE = "survey_responses_case.csv"
 DATA = "read_parquet('{landing}/survey_responses/*.parquet')"
 ORDERS = "read_parquet('{landing}/orders/*.parquet')"
-
-
-@dataclass(frozen=True)
-class Case:
-    counts: tuple[int, int, int] = (0, 0, 0)  # rows read, accepted, quarantined
-    quarantine: tuple[tuple[int, str], ...] = ()  # (line, reason)
-    error: str | None = None  # the whole IngestError message
-    query: str | None = None  # on the landing zone, checked against `expect`
-    expect: tuple[tuple, ...] = ()
-    entity: str = "survey_responses"
 
 
 def missing(columns: str, line_1: str, hint: str = "") -> str:
@@ -132,27 +121,7 @@ def test_every_corpus_folder_has_a_case() -> None:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input(name: str, tmp_path: Path) -> None:
-    case = CASES[name]
-    inbox, landing = tmp_path / "inbox", tmp_path / "landing"
-    shutil.copytree(BAD / name, inbox)
-    report = ingest_entity(inbox, landing, ENTITIES[case.entity])
-    con = duckdb.connect()
-    if case.error is not None:
-        assert report.failed == [case.error]
-        assert report.loaded == []
-        left = [p for p in landing.rglob("*.parquet*") if p.name != "empty.parquet"]
-        assert left == []  # nothing of the file was kept
-        return
-    assert report.failed == []
-    counts = [(r.rows_read, r.rows_accepted, r.rows_quarantined) for r in report.loaded]
-    assert tuple(sum(column) for column in zip(*counts, strict=True)) == case.counts
-    assert all(read == ok + bad for read, ok, bad in counts)
-    quarantine = con.execute(
-        f"select line, reason from read_parquet('{landing}/_quarantine/*.parquet') order by line"
-    ).fetchall()
-    assert tuple(quarantine) == case.quarantine
-    if case.query is not None:
-        assert tuple(con.execute(case.query.format(landing=landing)).fetchall()) == case.expect
+    check_case(BAD / name, CASES[name], tmp_path)
 
 
 def test_unknown_file_names_are_ignored_and_reported(tmp_path: Path) -> None:

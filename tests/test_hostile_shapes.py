@@ -8,31 +8,16 @@ be read (nothing of it is loaded). Some cases also check what landed.
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
-
-from orchestration.ingest.contract import ENTITIES
-from orchestration.ingest.run import ingest_entity
+from corpus import Case, check_case
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 XLSX = "survey_responses_kiosk.xlsx"
 REQUIRED = "response_id, survey_type, submitted_at"
 FORMULA = "formula without a saved value: open and save the workbook in Excel"
 DATA = "read_parquet('{landing}/survey_responses/*.parquet')"
-
-
-@dataclass(frozen=True)
-class Case:
-    counts: tuple[int, int, int] = (0, 0, 0)  # rows read, accepted, quarantined
-    quarantine: tuple[tuple[int, str], ...] = ()  # (line, reason)
-    error: str | None = None  # the whole message of a file that cannot be read
-    query: str | None = None  # on the landing zone, checked against `expect`
-    expect: tuple[tuple, ...] = ()
-    entity: str = "survey_responses"
 
 
 CASES: dict[str, Case] = {
@@ -67,24 +52,5 @@ def test_every_corpus_folder_has_a_case() -> None:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hostile_shape(name: str, tmp_path: Path) -> None:
-    case = CASES[name]
-    inbox, landing = tmp_path / "inbox", tmp_path / "landing"
-    shutil.copytree(HOSTILE / name, inbox)
-    report = ingest_entity(inbox, landing, ENTITIES[case.entity])
+    report = check_case(HOSTILE / name, CASES[name], tmp_path)
     assert report.unknown_files == []
-    if case.error is not None:
-        assert (report.failed, report.loaded) == ([case.error], [])
-        left = [p for p in landing.rglob("*.parquet*") if p.name != "empty.parquet"]
-        assert left == []  # nothing of the file was kept
-        return
-    assert report.failed == []
-    counts = [(r.rows_read, r.rows_accepted, r.rows_quarantined) for r in report.loaded]
-    assert tuple(sum(column) for column in zip(*counts, strict=True)) == case.counts
-    assert all(read == ok + bad for read, ok, bad in counts)
-    con = duckdb.connect()
-    quarantine = con.execute(
-        f"select line, reason from read_parquet('{landing}/_quarantine/*.parquet') order by line"
-    ).fetchall()
-    assert tuple(quarantine) == case.quarantine
-    if case.query is not None:
-        assert tuple(con.execute(case.query.format(landing=landing)).fetchall()) == case.expect
